@@ -1,0 +1,66 @@
+// gMock matchers for Status and Result<T>.
+//
+//   EXPECT_THAT(DoThing(), IsOk());
+//   EXPECT_THAT(Parse(bytes), StatusIs(StatusCode::Invalid, HasSubstr("expected")));
+//   EXPECT_THAT(Compute(), IsOkAndHolds(42));
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+
+#include "quiver/result.h"
+#include "quiver/status.h"
+
+namespace quiver {
+
+// Let gtest print statuses and results readably.
+inline void PrintTo(const Status& s, std::ostream* os) { *os << s.ToString(); }
+template <typename T>
+void PrintTo(const Result<T>& r, std::ostream* os) {
+  if (r.ok()) {
+    *os << "OK(" << ::testing::PrintToString(*r) << ")";
+  } else {
+    *os << r.status().ToString();
+  }
+}
+
+namespace testing_internal {
+inline const Status& GetStatus(const Status& s) { return s; }
+template <typename T>
+Status GetStatus(const Result<T>& r) {
+  return r.status();
+}
+}  // namespace testing_internal
+
+MATCHER(IsOk, "is OK") {
+  const Status s = testing_internal::GetStatus(arg);
+  if (!s.ok()) *result_listener << "whose status is " << s.ToString();
+  return s.ok();
+}
+
+MATCHER_P2(StatusIs, code, message_matcher,
+           std::string("has status code ") + std::string(::quiver::StatusCodeName(code)) +
+               " and a message that " +
+               ::testing::DescribeMatcher<std::string>(message_matcher)) {
+  const Status s = testing_internal::GetStatus(arg);
+  *result_listener << "whose status is " << s.ToString();
+  return s.code() == code &&
+         ::testing::Matches(::testing::SafeMatcherCast<const std::string&>(message_matcher))(s.message());
+}
+
+MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
+  if (!arg.ok()) {
+    *result_listener << "whose status is " << arg.status().ToString();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
+}
+
+/// Abort-free helpers for tests: fail the test (not the process) on error.
+#define ASSERT_OK(expr) ASSERT_THAT((expr), ::quiver::IsOk())
+#define EXPECT_OK(expr) EXPECT_THAT((expr), ::quiver::IsOk())
+
+}  // namespace quiver
