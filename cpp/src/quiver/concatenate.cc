@@ -1,0 +1,1 @@
+// Concatenate: being written (see concatenate.h).

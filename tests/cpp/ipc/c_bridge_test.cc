@@ -1,0 +1,1 @@
+// Placeholder while the C Data bridge tests are being written.
