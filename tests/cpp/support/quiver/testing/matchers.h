@@ -63,4 +63,15 @@ MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
 #define ASSERT_OK(expr) ASSERT_THAT((expr), ::quiver::IsOk())
 #define EXPECT_OK(expr) EXPECT_THAT((expr), ::quiver::IsOk())
 
+/// `ASSERT_OK_AND_ASSIGN(auto reader, Open(path));` fails the test on an error
+/// status, otherwise declares/assigns the value.
+#define QUIVER_TEST_CONCAT_INNER(a, b) a##b
+#define QUIVER_TEST_CONCAT(a, b) QUIVER_TEST_CONCAT_INNER(a, b)
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  ASSERT_OK_AND_ASSIGN_IMPL(QUIVER_TEST_CONCAT(_quiver_result_, __LINE__), lhs, rexpr)
+#define ASSERT_OK_AND_ASSIGN_IMPL(result, lhs, rexpr) \
+  auto result = (rexpr);                              \
+  ASSERT_THAT(result.status(), ::quiver::IsOk());     \
+  lhs = std::move(result).ValueOrDie()
+
 }  // namespace quiver
