@@ -1,0 +1,260 @@
+// Tests for ChunkedArray: construction checks, slicing across chunk boundaries
+// (zero-copy), equality independent of chunk layout, validation and pyarrow's
+// printed form.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "quiver/chunked_array.h"
+#include "quiver/pretty_print.h"
+#include "quiver/testing/matchers.h"
+
+namespace quiver {
+namespace {
+
+using ::testing::HasSubstr;
+constexpr auto N = std::nullopt;
+
+template <typename T>
+std::shared_ptr<Buffer> Buf(const std::vector<T>& values) {
+  auto buf = *AllocateBuffer(static_cast<int64_t>(values.size() * sizeof(T)));
+  if (!values.empty()) std::memcpy(buf->mutable_data(), values.data(), values.size() * sizeof(T));
+  return buf;
+}
+
+template <typename T>
+std::shared_ptr<Buffer> Validity(const std::vector<std::optional<T>>& values) {
+  bool any_null = false;
+  for (const auto& v : values) any_null = any_null || !v;
+  if (!any_null) return nullptr;
+  auto buf = *AllocateZeroedBuffer(bit_util::BytesForBits(static_cast<int64_t>(values.size())));
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i]) bit_util::SetBit(buf->mutable_data(), static_cast<int64_t>(i));
+  }
+  return buf;
+}
+
+ArrayPtr I64(const std::vector<std::optional<int64_t>>& values) {
+  std::vector<int64_t> raw;
+  for (const auto& v : values) raw.push_back(v.value_or(0));
+  return MakeArray(ArrayData::Make(int64(), static_cast<int64_t>(values.size()), {Validity(values), Buf(raw)}));
+}
+
+ArrayPtr Str(const std::vector<std::optional<std::string>>& values) {
+  std::vector<int32_t> offsets{0};
+  std::string data;
+  for (const auto& v : values) {
+    if (v) data += *v;
+    offsets.push_back(static_cast<int32_t>(data.size()));
+  }
+  return MakeArray(ArrayData::Make(utf8(), static_cast<int64_t>(values.size()),
+                                   {Validity(values), Buf(offsets), *Buffer::CopyFrom(data)}));
+}
+
+ChunkedArrayPtr Chunked(ArrayVector chunks) { return *ChunkedArray::Make(std::move(chunks)); }
+
+// The values of a chunked int64 column, nulls as nullopt.
+std::vector<std::optional<int64_t>> Values(const ChunkedArray& ca) {
+  std::vector<std::optional<int64_t>> out;
+  for (const auto& c : ca.chunks()) {
+    const auto& a = static_cast<const Int64Array&>(*c);
+    for (int64_t i = 0; i < a.length(); ++i) {
+      out.push_back(a.IsValid(i) ? std::optional<int64_t>(a.Value(i)) : std::nullopt);
+    }
+  }
+  return out;
+}
+
+std::vector<int64_t> ChunkLengths(const ChunkedArray& ca) {
+  std::vector<int64_t> out;
+  for (const auto& c : ca.chunks()) out.push_back(c->length());
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Construction
+
+TEST(ChunkedArrayTest, MakeTakesTheTypeOfTheFirstChunk) {
+  auto ca = Chunked({I64({1, 2}), I64({3, N, 5})});
+  EXPECT_TRUE(ca->type()->Equals(*int64()));
+  EXPECT_EQ(ca->length(), 5);
+  EXPECT_EQ(ca->null_count(), 1);
+  EXPECT_EQ(ca->num_chunks(), 2);
+  EXPECT_EQ(ca->chunk(1)->length(), 3);
+}
+
+TEST(ChunkedArrayTest, EmptyNeedsAnExplicitType) {
+  EXPECT_THAT(ChunkedArray::Make({}), StatusIs(StatusCode::Invalid, HasSubstr("pass the type")));
+  auto empty = ChunkedArray::Make({}, utf8());
+  ASSERT_OK(empty);
+  EXPECT_EQ((*empty)->length(), 0);
+  EXPECT_EQ((*empty)->num_chunks(), 0);
+  EXPECT_EQ((*empty)->null_count(), 0);
+  EXPECT_OK((*empty)->ValidateFull());
+}
+
+TEST(ChunkedArrayTest, ChunksOfAnotherTypeAreRejected) {
+  EXPECT_THAT(ChunkedArray::Make({I64({1}), Str({"a"})}),
+              StatusIs(StatusCode::TypeError, HasSubstr("expected int64 but chunk 1 has type string")));
+  EXPECT_THAT(ChunkedArray::Make({I64({1})}, utf8()),
+              StatusIs(StatusCode::TypeError, HasSubstr("expected string but chunk 0 has type int64")));
+  EXPECT_THAT(ChunkedArray::Make({I64({1}), nullptr}), StatusIs(StatusCode::Invalid, HasSubstr("chunk 1 is null")));
+}
+
+// ---------------------------------------------------------------------------
+// Slicing
+
+TEST(ChunkedArrayTest, SliceAcrossChunkBoundaries) {
+  auto ca = Chunked({I64({0, 1, 2}), I64({3, 4}), I64({}), I64({5, 6, 7})});
+  auto s = ca->Slice(2, 4);
+  EXPECT_EQ(s->length(), 4);
+  EXPECT_EQ(ChunkLengths(*s), (std::vector<int64_t>{1, 2, 1}));
+  EXPECT_EQ(Values(*s), (std::vector<std::optional<int64_t>>{2, 3, 4, 5}));
+  // Within one chunk.
+  auto inner = ca->Slice(6, 1);
+  EXPECT_EQ(ChunkLengths(*inner), (std::vector<int64_t>{1}));
+  EXPECT_EQ(Values(*inner), (std::vector<std::optional<int64_t>>{6}));
+  // To the end.
+  EXPECT_EQ(Values(*ca->Slice(4)), (std::vector<std::optional<int64_t>>{4, 5, 6, 7}));
+  // A slice of a slice.
+  EXPECT_EQ(Values(*s->Slice(1, 2)), (std::vector<std::optional<int64_t>>{3, 4}));
+}
+
+TEST(ChunkedArrayTest, SliceIsZeroCopy) {
+  auto a = I64({0, 1, 2});
+  auto b = I64({3, 4});
+  auto ca = Chunked({a, b});
+  auto s = ca->Slice(1, 3);
+  ASSERT_EQ(s->num_chunks(), 2);
+  EXPECT_EQ(s->chunk(0)->data()->buffers[1], a->data()->buffers[1]);
+  EXPECT_EQ(s->chunk(0)->offset(), 1);
+  EXPECT_EQ(s->chunk(1)->data()->buffers[1], b->data()->buffers[1]);
+  // A whole chunk is reused as is.
+  auto whole = ca->Slice(3);
+  ASSERT_EQ(whole->num_chunks(), 1);
+  EXPECT_EQ(whole->chunk(0), b);
+}
+
+TEST(ChunkedArrayTest, SliceClampsAndKeepsOneEmptyChunk) {
+  auto ca = Chunked({I64({0, 1}), I64({2})});
+  auto past = ca->Slice(10, 5);
+  EXPECT_EQ(past->length(), 0);
+  EXPECT_EQ(past->num_chunks(), 1);
+  EXPECT_TRUE(past->type()->Equals(*int64()));
+  auto zero = ca->Slice(1, 0);
+  EXPECT_EQ(zero->length(), 0);
+  EXPECT_EQ(zero->num_chunks(), 1);
+  EXPECT_EQ(ca->Slice(-3, 2)->length(), 2);
+  EXPECT_EQ(ca->Slice(1, 100)->length(), 2);
+  EXPECT_EQ(ca->Slice(0, -1)->length(), 0);
+  // Without chunks a slice has none either.
+  ChunkedArray none({}, int64());
+  EXPECT_EQ(none.Slice(0, 3)->num_chunks(), 0);
+  EXPECT_EQ(none.Slice(0, 3)->length(), 0);
+}
+
+TEST(ChunkedArrayTest, SliceKeepsNullCounts) {
+  auto ca = Chunked({I64({N, 1, N}), I64({N, 4})});
+  EXPECT_EQ(ca->null_count(), 3);
+  EXPECT_EQ(ca->Slice(1, 3)->null_count(), 2);
+  EXPECT_EQ(ca->Slice(4)->null_count(), 0);
+}
+
+// ---------------------------------------------------------------------------
+// Equality
+
+TEST(ChunkedArrayTest, EqualsIgnoresChunkBoundaries) {
+  auto a = Chunked({I64({1, 2, 3}), I64({N, 5})});
+  auto b = Chunked({I64({1}), I64({}), I64({2, 3, N}), I64({5})});
+  EXPECT_TRUE(a->Equals(*b));
+  EXPECT_TRUE(b->Equals(*a));
+  EXPECT_TRUE(a->Equals(*a));
+  EXPECT_TRUE(a->Slice(1, 3)->Equals(*Chunked({I64({2, 3, N})})));
+}
+
+TEST(ChunkedArrayTest, EqualsDetectsDifferences) {
+  auto a = Chunked({I64({1, 2, 3}), I64({N, 5})});
+  EXPECT_FALSE(a->Equals(*Chunked({I64({1, 2, 3}), I64({4, 5})})));  // null vs value
+  EXPECT_FALSE(a->Equals(*Chunked({I64({1, 2, 3}), I64({N, 6})})));  // value
+  EXPECT_FALSE(a->Equals(*Chunked({I64({1, 2, 3})})));                // length
+  EXPECT_FALSE(Chunked({Str({"1"})})->Equals(*Chunked({I64({1})})));  // type
+  ChunkedArray e1({}, int64()), e2({I64({})}, int64()), e3({}, utf8());
+  EXPECT_TRUE(e1.Equals(e2));
+  EXPECT_FALSE(e1.Equals(e3));
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+
+TEST(ChunkedArrayTest, ValidateChecksTypesAndChunks) {
+  EXPECT_OK(Chunked({I64({1}), I64({2, 3})})->Validate());
+  EXPECT_OK(Chunked({I64({1}), I64({2, 3})})->ValidateFull());
+  // The constructor does not check types; Validate does.
+  ChunkedArray mixed({I64({1}), Str({"a"})}, int64());
+  EXPECT_THAT(mixed.Validate(), StatusIs(StatusCode::Invalid, HasSubstr("chunk 1 has type string")));
+  // A chunk whose buffer is too short is reported with the chunk's index.
+  auto broken = MakeArray(ArrayData::Make(int64(), 4, {nullptr, Buf<int64_t>({1})}, 0));
+  ChunkedArray with_broken({I64({1}), broken}, int64());
+  EXPECT_THAT(with_broken.Validate(), StatusIs(StatusCode::Invalid, HasSubstr("chunk 1")));
+  EXPECT_THAT(with_broken.ValidateFull(), StatusIs(StatusCode::Invalid, HasSubstr("chunk 1")));
+}
+
+TEST(ChunkedArrayTest, ValidateFullChecksContent) {
+  // Structurally fine, but the offsets decrease: only the full check sees it.
+  auto bad = MakeArray(ArrayData::Make(utf8(), 2, {nullptr, Buf<int32_t>({0, 2, 1}), *Buffer::CopyFrom("ab")}, 0));
+  ChunkedArray ca({Str({"x"}), bad}, utf8());
+  EXPECT_OK(ca.Validate());
+  EXPECT_THAT(ca.ValidateFull(), StatusIs(StatusCode::Invalid, HasSubstr("chunk 1")));
+}
+
+// ---------------------------------------------------------------------------
+// Printing (expected strings are pyarrow's str() of the same data)
+
+TEST(ChunkedArrayTest, ToStringMatchesPyarrow) {
+  EXPECT_EQ(Chunked({I64({1, 2}), I64({3})})->ToString(), "[\n  [\n    1,\n    2\n  ],\n  [\n    3\n  ]\n]");
+  EXPECT_EQ(Chunked({Str({"a", N}), Str({}), Str({"b"})})->ToString(),
+            "[\n  [\n    \"a\",\n    null\n  ],\n  [],\n  [\n    \"b\"\n  ]\n]");
+  EXPECT_EQ(Chunked({I64({1, N, 3})})->Slice(1)->ToString(), "[\n  [\n    null,\n    3\n  ]\n]");
+}
+
+TEST(ChunkedArrayTest, ToStringOfEmptyColumns) {
+  EXPECT_EQ(ChunkedArray({}, int64()).ToString(), "[\n\n]");
+  EXPECT_EQ(ChunkedArray({I64({})}, int64()).ToString(), "[\n  []\n]");
+}
+
+TEST(ChunkedArrayTest, ToStringElidesLongChunksAndManyChunks) {
+  std::vector<std::optional<int64_t>> twelve;
+  for (int i = 0; i < 12; ++i) twelve.push_back(i);
+  EXPECT_EQ(Chunked({I64(twelve), I64({1})})->ToString(),
+            "[\n  [\n    0,\n    1,\n    2,\n    3,\n    4,\n    ...\n    7,\n    8,\n    9,\n    10,\n    11\n  ],\n"
+            "  [\n    1\n  ]\n]");
+  ArrayVector many;
+  for (int i = 0; i < 13; ++i) many.push_back(I64({i}));
+  EXPECT_EQ(Chunked(many)->ToString(),
+            "[\n  [\n    0\n  ],\n  [\n    1\n  ],\n...,\n  [\n    11\n  ],\n  [\n    12\n  ]\n]");
+  ArrayVector four(many.begin(), many.begin() + 4);
+  EXPECT_EQ(Chunked(four)->ToString(),
+            "[\n  [\n    0\n  ],\n  [\n    1\n  ],\n  [\n    2\n  ],\n  [\n    3\n  ]\n]");
+}
+
+TEST(ChunkedArrayTest, ToStringWithOptions) {
+  PrettyPrintOptions one_line;
+  one_line.skip_new_lines = true;
+  one_line.window = 5;
+  EXPECT_EQ(Chunked({I64({1, 2}), I64({3})})->ToString(one_line), "[[1,2],[3]]");
+  EXPECT_EQ(ChunkedArray({}, int64()).ToString(one_line), "[]");
+  ArrayVector many;
+  for (int i = 0; i < 6; ++i) many.push_back(I64({i}));
+  EXPECT_EQ(Chunked(many)->ToString(one_line), "[[0],[1],...,[4],[5]]");
+  PrettyPrintOptions indented;
+  indented.indent = 3;
+  EXPECT_EQ(Chunked({I64({1, 2}), I64({3})})->ToString(indented),
+            "   [\n     [\n       1,\n       2\n     ],\n     [\n       3\n     ]\n   ]");
+}
+
+}  // namespace
+}  // namespace quiver
