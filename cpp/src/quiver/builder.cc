@@ -93,6 +93,15 @@ Result<std::shared_ptr<Buffer>> NarrowIntegers(const BufferBuilder& wide, int64_
   return out;
 }
 
+// Buffers may be unaligned (they can come straight out of an IPC body), so
+// multi-byte values of source arrays are read with memcpy.
+template <typename T>
+T LoadAt(const uint8_t* p, int64_t i) {
+  T v;
+  std::memcpy(&v, p + i * static_cast<int64_t>(sizeof(T)), sizeof(T));
+  return v;
+}
+
 // Reads an integer of the array's integer type (for a dictionary array, its
 // index type) at absolute position `abs`.
 int64_t ReadInteger(const ArrayData& a, int buffer, int64_t abs) {
@@ -101,20 +110,20 @@ int64_t ReadInteger(const ArrayData& a, int buffer, int64_t abs) {
                         ? static_cast<const DictionaryType&>(*a.type).index_type()->id()
                         : a.type->id();
   switch (id) {
-    case TypeId::INT8: return reinterpret_cast<const int8_t*>(p)[abs];
-    case TypeId::UINT8: return p[abs];
-    case TypeId::INT16: return reinterpret_cast<const int16_t*>(p)[abs];
-    case TypeId::UINT16: return reinterpret_cast<const uint16_t*>(p)[abs];
-    case TypeId::INT32: return reinterpret_cast<const int32_t*>(p)[abs];
-    case TypeId::UINT32: return reinterpret_cast<const uint32_t*>(p)[abs];
-    case TypeId::UINT64: return static_cast<int64_t>(reinterpret_cast<const uint64_t*>(p)[abs]);
-    default: return reinterpret_cast<const int64_t*>(p)[abs];
+    case TypeId::INT8: return LoadAt<int8_t>(p, abs);
+    case TypeId::UINT8: return LoadAt<uint8_t>(p, abs);
+    case TypeId::INT16: return LoadAt<int16_t>(p, abs);
+    case TypeId::UINT16: return LoadAt<uint16_t>(p, abs);
+    case TypeId::INT32: return LoadAt<int32_t>(p, abs);
+    case TypeId::UINT32: return LoadAt<uint32_t>(p, abs);
+    case TypeId::UINT64: return static_cast<int64_t>(LoadAt<uint64_t>(p, abs));
+    default: return LoadAt<int64_t>(p, abs);
   }
 }
 
 int64_t ReadOffset(const ArrayData& a, int buffer, int64_t abs, bool large) {
   const uint8_t* p = a.buffers[static_cast<size_t>(buffer)]->data();
-  return large ? reinterpret_cast<const int64_t*>(p)[abs] : reinterpret_cast<const int32_t*>(p)[abs];
+  return large ? LoadAt<int64_t>(p, abs) : LoadAt<int32_t>(p, abs);
 }
 
 // The physical index of the run holding absolute logical position `pos`.
@@ -257,8 +266,7 @@ void ElementKey(const ArrayData& a, int64_t i, std::string* out) {
       const int8_t code = a.buffers[0]->data_as<int8_t>()[abs];
       const int child = static_cast<const UnionType&>(type).child_ids()[static_cast<size_t>(code)];
       out->push_back(static_cast<char>(code));
-      const int64_t child_index =
-          id == TypeId::SPARSE_UNION ? abs : a.buffers[1]->data_as<int32_t>()[abs];
+      const int64_t child_index = id == TypeId::SPARSE_UNION ? abs : LoadAt<int32_t>(a.buffers[1]->data(), abs);
       ElementKey(*a.child_data[static_cast<size_t>(child)], child_index, out);
       return;
     }
@@ -1679,11 +1687,11 @@ Status UnionBuilder::DoAppendArraySlice(const ArrayData& array, int64_t offset, 
     length_ += length;
     return Status::OK();
   }
-  const int32_t* offsets = array.buffers[1]->data_as<int32_t>() + first;
   for (int64_t j = 0; j < length; ++j) {
     QUIVER_RETURN_NOT_OK(Append(codes[j]));
     const int c = child_of_code_[static_cast<size_t>(codes[j])];
-    QUIVER_RETURN_NOT_OK(child(c)->AppendArraySlice(*array.child_data[static_cast<size_t>(c)], offsets[j], 1));
+    const int32_t child_offset = LoadAt<int32_t>(array.buffers[1]->data(), first + j);
+    QUIVER_RETURN_NOT_OK(child(c)->AppendArraySlice(*array.child_data[static_cast<size_t>(c)], child_offset, 1));
   }
   return Status::OK();
 }
