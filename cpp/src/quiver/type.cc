@@ -318,6 +318,18 @@ bool DataType::ParamsEqual(const DataType&) const { return true; }
 bool DataType::Equals(const DataType& other, bool check_metadata) const {
   if (this == &other) return true;
   if (id_ != other.id_ || children_.size() != other.children_.size()) return false;
+  if (id_ == TypeId::MAP) {
+    // The names of a map's entries, key and value fields are not part of its type
+    // (Apache Arrow writes canonical names whatever a producer used; see the
+    // map_non_canonical integration case); their types and nullability are.
+    const auto& a = static_cast<const MapType&>(*this);
+    const auto& b = static_cast<const MapType&>(other);
+    auto same = [&](const FieldPtr& x, const FieldPtr& y) {
+      return x->nullable() == y->nullable() && x->type()->Equals(*y->type(), check_metadata) &&
+             (!check_metadata || MetadataEquals(x->metadata(), y->metadata()));
+    };
+    return same(a.key_field(), b.key_field()) && same(a.item_field(), b.item_field()) && ParamsEqual(other);
+  }
   for (size_t i = 0; i < children_.size(); ++i) {
     if (!children_[i]->Equals(*other.children_[i], check_metadata)) return false;
   }

@@ -34,6 +34,18 @@ struct QUIVER_EXPORT IpcPayload {
   int64_t body_length = 0;
 };
 
+/// What an encoder or writer has produced so far.
+struct QUIVER_EXPORT WriteStats {
+  int64_t num_messages = 0;
+  int64_t num_record_batches = 0;
+  int64_t num_dictionary_batches = 0;
+  int64_t num_dictionary_deltas = 0;
+  int64_t num_replaced_dictionaries = 0;
+  /// Body bytes before compression, and as encoded.
+  int64_t total_raw_body_size = 0;
+  int64_t total_serialized_body_size = 0;
+};
+
 /// Turns schemas and batches into payloads, remembering which dictionaries the
 /// receiver already has so that each is sent once (or as a delta / replacement).
 class QUIVER_EXPORT PayloadEncoder {
@@ -50,6 +62,8 @@ class QUIVER_EXPORT PayloadEncoder {
   /// followed by the record batch itself. `custom_metadata` goes on the record batch message.
   Result<std::vector<IpcPayload>> EncodeBatch(const RecordBatch& batch,
                                               const MetadataPtr& custom_metadata = nullptr);
+  /// Counts of everything encoded so far (one message per payload).
+  WriteStats stats() const;
 
  private:
   struct Impl;
@@ -82,16 +96,8 @@ class QUIVER_EXPORT RecordBatchWriter {
   Status WriteTable(const Table& table, int64_t max_chunksize = -1);
   /// Ends the stream (end-of-stream marker) or file (footer, magic). Does not close the sink.
   virtual Status Close() = 0;
+  using Stats = WriteStats;
   /// Messages and bytes written so far.
-  struct Stats {
-    int64_t num_messages = 0;
-    int64_t num_record_batches = 0;
-    int64_t num_dictionary_batches = 0;
-    int64_t num_dictionary_deltas = 0;
-    int64_t num_replaced_dictionaries = 0;
-    int64_t total_raw_body_size = 0;
-    int64_t total_serialized_body_size = 0;
-  };
   virtual Stats stats() const = 0;
 };
 

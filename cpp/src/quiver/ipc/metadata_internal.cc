@@ -703,10 +703,13 @@ Result<Footer> ParseFooter(const Buffer& footer_bytes, const IpcReadOptions& opt
   const fb::Footer* f = flatbuffers::GetRoot<fb::Footer>(footer_bytes.data());
   Footer out;
   const int16_t v = static_cast<int16_t>(f->version());
-  if (v < static_cast<int16_t>(fb::MetadataVersion::V4) || v > static_cast<int16_t>(fb::MetadataVersion::V5)) {
+  if (v > static_cast<int16_t>(fb::MetadataVersion::V5)) {
     return Status::Invalid("unsupported IPC file version: expected V4 or V5 but found V", v + 1);
   }
-  out.version = ToVersion(f->version());
+  // Some files written by Arrow 0.14 leave the footer's version unset (V1), though
+  // every message in them is V4. The footer version is only a summary: each message's
+  // own version is checked when it is read, so an older footer version reads as V4.
+  out.version = v < static_cast<int16_t>(fb::MetadataVersion::V4) ? MetadataVersion::V4 : ToVersion(f->version());
   auto parsed = ParseSchemaTable(f->schema(), options);
   if (!parsed.ok()) return parsed.status().WithContext("in the file footer's schema");
   out.schema = *std::move(parsed);

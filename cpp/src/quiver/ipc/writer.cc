@@ -291,7 +291,7 @@ struct PayloadEncoder::Impl {
   Status codec_status;
   // The dictionary last sent for each id, to send each once and detect deltas.
   std::unordered_map<int64_t, ArrayDataPtr> sent;
-  RecordBatchWriter::Stats stats;
+  WriteStats stats;
 
   Result<IpcPayload> MakePayload(MessageType type, const RecordBatchSpec* batch_spec, BodyCollector& body,
                                  const MetadataPtr& custom_metadata, int64_t dictionary_id, bool is_delta) {
@@ -355,8 +355,11 @@ Result<IpcPayload> PayloadEncoder::EncodeSchema() {
   IpcPayload p;
   p.type = MessageType::SCHEMA;
   QUIVER_ASSIGN_OR_RAISE(p.metadata, internal::BuildSchemaMessage(*impl_->schema, impl_->options));
+  ++impl_->stats.num_messages;
   return p;
 }
+
+WriteStats PayloadEncoder::stats() const { return impl_->stats; }
 
 Result<std::vector<IpcPayload>> PayloadEncoder::EncodeBatch(const RecordBatch& batch,
                                                             const MetadataPtr& custom_metadata) {
@@ -370,7 +373,10 @@ Result<std::vector<IpcPayload>> PayloadEncoder::EncodeBatch(const RecordBatch& b
   for (const auto& column : batch.columns()) {
     QUIVER_RETURN_NOT_OK(VisitDictionaries(*column->data(), &next_id, [&](int64_t id, const ArrayDataPtr& dict) -> Status {
       auto it = impl_->sent.find(id);
-      if (it != impl_->sent.end() && it->second == dict) return Status::OK();  // already sent
+      if (it != impl_->sent.end() &&
+          (it->second == dict || MakeArray(dict)->Equals(*MakeArray(it->second)))) {
+        return Status::OK();  // the receiver has it already
+      }
       int64_t from = 0;
       bool is_delta = false;
       if (it != impl_->sent.end()) {
@@ -399,6 +405,7 @@ Result<std::vector<IpcPayload>> PayloadEncoder::EncodeBatch(const RecordBatch& b
                                                    custom_metadata));
   ++impl_->stats.num_record_batches;
   out.push_back(std::move(p));
+  impl_->stats.num_messages += static_cast<int64_t>(out.size());
   return out;
 }
 
@@ -519,19 +526,11 @@ class IpcWriter final : public RecordBatchWriter {
     return sink_->Write("ARROW1", 6);
   }
 
-  Stats stats() const override {
-    Stats s = stats_;
-    return s;
-  }
+  Stats stats() const override { return encoder_.stats(); }
 
  private:
   Result<WrittenBlock> Write(const IpcPayload& p) {
-    QUIVER_ASSIGN_OR_RAISE(auto block, WritePayload(p, options_, sink_.get()));
-    ++stats_.num_messages;
-    if (p.type == MessageType::RECORD_BATCH) ++stats_.num_record_batches;
-    if (p.type == MessageType::DICTIONARY_BATCH) ++stats_.num_dictionary_batches;
-    stats_.total_serialized_body_size += p.body_length;
-    return block;
+    return WritePayload(p, options_, sink_.get());
   }
 
   std::shared_ptr<io::OutputStream> sink_;
@@ -542,7 +541,6 @@ class IpcWriter final : public RecordBatchWriter {
   MetadataPtr footer_metadata_;
   bool closed_ = false;
   std::vector<internal::FileBlock> dictionaries_, record_batches_;
-  Stats stats_;
 };
 
 Result<std::unique_ptr<RecordBatchWriter>> MakeWriter(std::shared_ptr<io::OutputStream> sink, SchemaPtr schema,
