@@ -46,17 +46,21 @@ class QUIVER_EXPORT RecordBatch {
   Result<RecordBatchPtr> RemoveColumn(int i) const;
   Result<RecordBatchPtr> RenameColumns(const std::vector<std::string>& names) const;
   RecordBatchPtr ReplaceSchemaMetadata(MetadataPtr metadata) const;
-  /// The batch as one struct array.
+  /// The batch as one struct array (no validity bitmap; the schema's fields become the
+  /// struct's fields). The inverse of FromStructArray.
   Result<ArrayPtr> ToStructArray() const;
 
   bool Equals(const RecordBatch& other, bool check_metadata = false,
               const EqualOptions& options = {}) const;
 
-  /// Column count and lengths against the schema, then each column's Validate().
+  /// Column count, lengths and types against the schema, then each column's Validate()
+  /// (ValidateFull: ValidateFull()); errors are Invalid and name the column.
   Status Validate() const;
   Status ValidateFull() const;
 
-  /// pyarrow's form: the schema, "----", then "name: [values]" per column.
+  /// pyarrow's str(batch): "quiver.RecordBatch" (for "pyarrow.RecordBatch"), the schema
+  /// without metadata, "----", then "name: [values]" for the first ten columns (10 values
+  /// at each end), "..." when there are more.
   std::string ToString() const;
 
   /// Bytes referenced by the columns' buffers.
@@ -80,10 +84,11 @@ class QUIVER_EXPORT RecordBatchReader {
   /// Releases resources early; later ReadNext calls return end of stream.
   virtual Status Close() { return Status::OK(); }
 
-  /// Every remaining batch.
+  /// Every remaining batch, in order; stops at the first error.
   Result<RecordBatchVector> ReadAll();
 
   /// A reader over batches in memory; `schema` may be null when `batches` is not empty.
+  /// Every batch must have the schema (fields compared without metadata).
   static Result<std::shared_ptr<RecordBatchReader>> Make(RecordBatchVector batches, SchemaPtr schema = nullptr);
 };
 

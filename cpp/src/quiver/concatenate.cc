@@ -73,9 +73,16 @@ bool HasNullsInBitmap(const ArrayData& d) {
   return !d.buffers.empty() && d.buffers[0] && d.GetNullCount() != 0;
 }
 
+// Checked before anything (GetNullCount included) reads the bitmap.
 Status CheckBitmap(const ArrayData& d) {
-  if (!HasNullsInBitmap(d)) return Status::OK();
+  if (d.buffers.empty() || !d.buffers[0] || d.null_count == 0) return Status::OK();
   return NeedBytes(d, 0, bit_util::BytesForBits(d.offset + d.length), "validity");
+}
+
+// Bytes per value of a fixed-width type other than bool (fixed_size_binary may be 0 wide).
+int64_t ValueWidth(const DataType& type) {
+  if (type.id() == TypeId::FIXED_SIZE_BINARY) return static_cast<const FixedSizeBinaryType&>(type).width();
+  return type.byte_width();
 }
 
 Result<int64_t> ReadInteger(const ArrayData& d, int64_t i) {
@@ -177,7 +184,7 @@ class Concatenator {
       case TypeId::RUN_END_ENCODED: return RunEndEncoded(in);
       default: break;
     }
-    if (is_fixed_width(id) && type->byte_width() > 0) return FixedWidth(in);
+    if (is_fixed_width(id) && ValueWidth(*type) >= 0) return FixedWidth(in);
     return Status::NotImplemented("concatenation of ", type->ToString(), " arrays");
   }
 
@@ -221,7 +228,7 @@ class Concatenator {
     QUIVER_ASSIGN_OR_RAISE(auto out, Allocate(total * width));
     uint8_t* dst = out->mutable_data();
     for (const auto& d : in) {
-      if (d->length == 0) continue;
+      if (d->length == 0 || width == 0) continue;
       std::memcpy(dst, d->buffers[index]->data() + d->offset * width, static_cast<size_t>(d->length * width));
       dst += d->length * width;
     }
@@ -231,7 +238,7 @@ class Concatenator {
   Result<ArrayDataPtr> FixedWidth(const DataVector& in) {
     int64_t null_count = 0;
     QUIVER_ASSIGN_OR_RAISE(auto validity, Validity(in, &null_count));
-    QUIVER_ASSIGN_OR_RAISE(auto values, FixedValues(in, 1, in[0]->type->byte_width(), "values"));
+    QUIVER_ASSIGN_OR_RAISE(auto values, FixedValues(in, 1, ValueWidth(*in[0]->type), "values"));
     return ArrayData::Make(in[0]->type, TotalLength(in), {validity, values}, null_count);
   }
 
@@ -742,9 +749,9 @@ class Concatenator {
       default: break;
     }
     // Types with a validity bitmap.
-    if (HasNullsInBitmap(d)) {
-      QUIVER_RETURN_NOT_OK(NeedBytes(d, 0, bit_util::BytesForBits(at + 1), "validity"));
-      if (!bit_util::GetBit(d.buffers[0]->data(), at)) {
+    if (!d.buffers.empty() && d.buffers[0] && d.null_count != 0) {
+      QUIVER_RETURN_NOT_OK(CheckBitmap(d));
+      if (HasNullsInBitmap(d) && !bit_util::GetBit(d.buffers[0]->data(), at)) {
         key->push_back('\0');
         return Status::OK();
       }
@@ -839,8 +846,8 @@ class Concatenator {
       }
       default: break;
     }
-    const int width = type.byte_width();
-    if (width <= 0) return Status::NotImplemented("dictionary values of type ", type.ToString());
+    const int64_t width = ValueWidth(type);
+    if (width < 0) return Status::NotImplemented("dictionary values of type ", type.ToString());
     QUIVER_RETURN_NOT_OK(NeedBytes(d, 1, (at + 1) * width, "values"));
     key->append(reinterpret_cast<const char*>(d.buffers[1]->data() + at * width), static_cast<size_t>(width));
     return Status::OK();

@@ -41,8 +41,9 @@ TablePtr Table::Make(SchemaPtr schema, const ArrayVector& arrays, int64_t num_ro
   columns.reserve(arrays.size());
   for (size_t i = 0; i < arrays.size(); ++i) {
     // The field's type when there is one, so that a mismatch shows in Validate().
-    TypePtr type = static_cast<int>(i) < schema->num_fields() ? schema->field(static_cast<int>(i))->type()
-                                                              : arrays[i]->type();
+    TypePtr type = schema && static_cast<int>(i) < schema->num_fields()
+                       ? schema->field(static_cast<int>(i))->type()
+                       : arrays[i]->type();
     columns.push_back(std::make_shared<ChunkedArray>(ArrayVector{arrays[i]}, std::move(type)));
   }
   if (num_rows < 0) num_rows = arrays.empty() ? 0 : arrays[0]->length();

@@ -280,6 +280,31 @@ TEST(ConcatenateTest, EveryFixedWidthType) {
   }
 }
 
+TEST(ConcatenateTest, ZeroWidthFixedSizeBinary) {
+  auto type = fixed_size_binary(0);
+  auto a = MakeArray(ArrayData::Make(type, 3, {Bits({1, 0, 1}), nullptr}));
+  auto b = MakeArray(ArrayData::Make(type, 2, {nullptr, nullptr}, 0));
+  auto out = Concat({a->Slice(1), b});
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(out->length(), 4);
+  EXPECT_EQ(out->null_count(), 1);
+  EXPECT_TRUE(out->IsNull(0));
+  // As dictionary values too: all empty strings are one value.
+  auto dict_type = dictionary(int8(), type);
+  auto d1 = DictOf(dict_type, Prim<int8_t>(int8(), {0}), b);
+  auto d2 = DictOf(dict_type, Prim<int8_t>(int8(), {1}), MakeArray(ArrayData::Make(type, 2, {nullptr, nullptr}, 0)));
+  auto unified = Concat({d1, d2});
+  ASSERT_NE(unified, nullptr);
+  EXPECT_EQ(unified->length(), 2);
+}
+
+TEST(ConcatenateTest, ShortValidityBitmapIsInvalid) {
+  // 20 elements with nulls, but a 1-byte bitmap.
+  std::vector<int32_t> values(20, 7);
+  auto bad = MakeArray(ArrayData::Make(int32(), 20, {Bits({1, 0}), Buf(values)}, kUnknownNullCount));
+  EXPECT_THAT(Concatenate({bad, I32({1})}), StatusIs(StatusCode::Invalid, HasSubstr("validity buffer")));
+}
+
 TEST(ConcatenateTest, EmptyInputs) {
   auto empty = I32({});
   auto out = Concat({empty, I32({1})->Slice(1), empty});
