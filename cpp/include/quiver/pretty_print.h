@@ -49,7 +49,8 @@ struct QUIVER_EXPORT PrettyPrintOptions {
   /// Extra spaces per nesting level (pyarrow's indent).
   int indent_size = 2;
   /// Elements shown at each end of a long array before "..."; an array is cut
-  /// only when it has more than 2 * window + 1 elements.
+  /// only when it has more than 2 * window + 1 elements (a negative window, as
+  /// in pyarrow, leaves only the "...").
   int64_t window = 10;
   /// The same for arrays whose elements are lists (list, large_list, list_view,
   /// large_list_view, fixed_size_list). pyarrow's Array.to_string always uses 2.

@@ -19,6 +19,7 @@
 //     count as elements for element_size_limit, and "keys:"/"values:" do not.
 #include "quiver/pretty_print.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -154,7 +155,7 @@ std::string FormatDecimal(const uint8_t* bytes, int width, int32_t scale) {
   bool negative = false;
   const std::string digits = UnscaledDigits(bytes, width, &negative);
   const int64_t num_digits = static_cast<int64_t>(digits.size());
-  const int64_t adjusted = static_cast<int64_t>(-scale) + (num_digits - 1);
+  const int64_t adjusted = -static_cast<int64_t>(scale) + (num_digits - 1);
   std::string out = negative ? "-" : "";
   if (scale >= 0 && adjusted >= -6) {
     if (scale == 0) {
@@ -297,7 +298,10 @@ std::string FormatTimestamp(int64_t value, TimeUnit unit, bool has_timezone) {
   if (days < kMinPrintableDay || days > kMaxPrintableDay) return OutOfRange(value);
   std::string out = FormatDate(days);
   out.push_back(' ');
-  out += FormatTimeOfDay(value - days * per_day, unit);
+  // The remainder directly: days * per_day overflows near INT64_MIN nanoseconds.
+  int64_t time_of_day = value % per_day;
+  if (time_of_day < 0) time_of_day += per_day;
+  out += FormatTimeOfDay(time_of_day, unit);
   // pyarrow shows zoned timestamps in UTC, marked "Z" whatever the zone.
   if (has_timezone) out.push_back('Z');
   return out;
@@ -643,12 +647,16 @@ class Printer {
     Write("[");
     Newline();
     const int child_indent = indent + options_.indent_size;
-    const bool cut = window >= 0 && length > 2 * window + 1;
+    // A negative window hides every element, as in pyarrow. Unsigned arithmetic:
+    // 2 * window + 1 cannot overflow for any non-negative window.
+    const bool cut =
+        window < 0 || static_cast<uint64_t>(window) * 2 + 1 < static_cast<uint64_t>(length);
+    const int64_t shown = std::max<int64_t>(window, 0);
     for (int64_t i = 0; i < length; ++i) {
-      if (cut && i == window) {
+      if (cut && i == shown) {
         IndentIfMultiline(child_indent);
         Write(options_.skip_new_lines ? "...," : "...\n");
-        i = length - window;
+        i = length - shown;
         if (i >= length) break;
       }
       if (array.IsNull(i)) {

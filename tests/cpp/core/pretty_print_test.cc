@@ -437,6 +437,9 @@ TEST(PrettyPrintTest, DecimalsSwitchToScientificNotationLikePyarrow) {
   -1.23E+4,
   1.2345678E+9
 ])pp");
+  // Extreme scales (legal in the format) follow the same rule without overflowing.
+  EXPECT_EQ(Print(Decimals(decimal128(5, INT32_MIN), {"1"}), kOneLine), "[1E+2147483648]");
+  EXPECT_EQ(Print(Decimals(decimal128(5, INT32_MAX), {"-12"}), kOneLine), "[-1.2E-2147483646]");
 }
 
 TEST(PrettyPrintTest, Dates) {
@@ -789,6 +792,16 @@ TEST(PrettyPrintTest, LongArraysShowAWindowAtEachEnd) {
   6,
   7
 ])pp");
+}
+
+TEST(PrettyPrintTest, HugeWindowsShowEverything) {
+  EXPECT_EQ(Print(Iota<int32_t>(int32(), 3), {.window = INT64_MAX, .skip_new_lines = true}),
+            "[0,1,2]");
+  auto lists = List(list(int32()), {0, 1, 2, 3}, Iota<int32_t>(int32(), 3));
+  EXPECT_EQ(Print(lists, {.container_window = INT64_MAX, .skip_new_lines = true}), "[[0],[1],[2]]");
+  // pyarrow hides every element when the window is negative.
+  EXPECT_EQ(Print(Iota<int32_t>(int32(), 3), {.window = -1, .skip_new_lines = true}), "[...,]");
+  EXPECT_EQ(Print(Iota<int32_t>(int32(), 1), {.window = -1}), "[\n  ...\n]");
 }
 
 TEST(PrettyPrintTest, WindowZeroShowsOnlyTheEllipsis) {
