@@ -36,6 +36,9 @@ T Load(const uint8_t* base, int64_t index) {
   return v;
 }
 
+// bit_util::BytesForBits without the overflow near INT64_MAX.
+int64_t BitmapBytes(int64_t bits) { return bits / 8 + (bits % 8 != 0 ? 1 : 0); }
+
 int64_t BufferSize(const ArrayData& d, size_t i) {
   return i < d.buffers.size() && d.buffers[i] ? d.buffers[i]->size() : 0;
 }
@@ -196,8 +199,11 @@ Status CheckOffsetsLayout(const ArrayData& d, const std::string& what, int64_t l
                           const char* limit_name) {
   if (d.length == 0 && BufferSize(d, 1) == 0) return Status::OK();  // empty arrays may omit offsets
   const int64_t end = d.offset + d.length;
-  int64_t needed = 0;
-  QUIVER_RETURN_NOT_OK(BytesFor(what, end + 1, sizeof(O), &needed));
+  int64_t entries = 0, needed = 0;
+  if (__builtin_add_overflow(end, 1, &entries)) {
+    return Status::Invalid(what, ": offset + length + 1 overflows a 64-bit integer");
+  }
+  QUIVER_RETURN_NOT_OK(BytesFor(what, entries, sizeof(O), &needed));
   QUIVER_RETURN_NOT_OK(CheckBuffer(d, what, 1, "offsets", needed,
                                    "offset + length + 1 = " + std::to_string(end + 1) + " offsets of " +
                                        std::to_string(sizeof(O)) + " bytes"));
@@ -335,7 +341,7 @@ Status ValidateLayout(const ArrayData& d) {
                                " but there is no validity bitmap, expected 0");
       }
     } else {
-      QUIVER_RETURN_NOT_OK(CheckBuffer(d, what, 0, "validity", bit_util::BytesForBits(end),
+      QUIVER_RETURN_NOT_OK(CheckBuffer(d, what, 0, "validity", BitmapBytes(end),
                                        std::to_string(end) + " bits for offset + length"));
     }
   }
@@ -344,7 +350,7 @@ Status ValidateLayout(const ArrayData& d) {
     case TypeId::NA:
       return Status::OK();
     case TypeId::BOOL:
-      return CheckBuffer(d, what, 1, "values", bit_util::BytesForBits(end),
+      return CheckBuffer(d, what, 1, "values", BitmapBytes(end),
                          std::to_string(end) + " bits for offset + length");
     case TypeId::BINARY:
     case TypeId::STRING:
@@ -429,6 +435,10 @@ Status ValidateLayout(const ArrayData& d) {
     }
     case TypeId::DICTIONARY: {
       const auto& dt = static_cast<const DictionaryType&>(st);
+      if (!is_integer(dt.index_type()->id())) {
+        return Status::Invalid(what, ": index type must be an integer type but found ",
+                               dt.index_type()->ToString());
+      }
       int64_t needed = 0;
       QUIVER_RETURN_NOT_OK(BytesFor(what, end, dt.index_type()->byte_width(), &needed));
       QUIVER_RETURN_NOT_OK(CheckBuffer(d, what, 1, "indices", needed,
@@ -559,9 +569,9 @@ Status ValidateListViewContents(const ArrayData& d, const std::string& what) {
     const int64_t size = static_cast<int64_t>(Load<O>(sizes, d.offset + i));
     if (size < 0) return Status::Invalid(what, ": size at index ", i, " is ", size, ", expected >= 0");
     if (offset < 0 || offset > child_length || size > child_length - offset) {
-      return Status::Invalid(what, ": list at index ", i, " covers [", offset, ", ", offset + size,
-                             ") of the child array, expected within [0, ", child_length,
-                             "] (the length of the child array)");
+      return Status::Invalid(what, ": list at index ", i, " has offset ", offset, " and size ", size,
+                             ", expected 0 <= offset and offset + size <= ", child_length,
+                             " (the length of the child array)");
     }
   }
   return Status::OK();

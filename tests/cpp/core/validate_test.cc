@@ -217,6 +217,11 @@ TEST(ValidateTest, ShortBuffers) {
                  HasSubstr("has 8 bytes, expected at least 9"));
   EXPECT_INVALID(Check(ArrayData::Make(month_day_nano_interval(), 1, {nullptr, Str("12345678")}, 0)),
                  HasSubstr("has 8 bytes, expected at least 16"));
+  // Offsets and lengths at the edge of int64.
+  EXPECT_INVALID(Check(ArrayData::Make(utf8(), 1, {nullptr, nullptr, nullptr}, 0, std::numeric_limits<int64_t>::max() - 1)),
+                 HasSubstr("offset + length + 1 overflows"));
+  EXPECT_INVALID(Check(ArrayData::Make(boolean(), std::numeric_limits<int64_t>::max(), {nullptr, nullptr}, 0)),
+                 HasSubstr("the values buffer is missing, expected at least 1152921504606846976 bytes"));
   // A length whose byte size overflows.
   EXPECT_INVALID(Check(ArrayData::Make(int64(), int64_t{1} << 61, {nullptr, nullptr}, 0)),
                  HasSubstr("overflow a 64-bit size"));
@@ -396,11 +401,15 @@ TEST(ValidateTest, ListViews) {
   EXPECT_OK(CheckFull(good));
   auto d = ArrayData::Make(list_view(int32()), 2, {nullptr, Buf<int32_t>({0, 3}), Buf<int32_t>({2, 3})}, {child}, 0);
   EXPECT_OK(Check(d));
-  EXPECT_INVALID(CheckFull(d), HasSubstr("list_view array: list at index 1 covers [3, 6) of the child array, expected within [0, 5]"));
+  EXPECT_INVALID(CheckFull(d), HasSubstr("list_view array: list at index 1 has offset 3 and size 3, expected 0 <= offset and offset + size <= 5"));
   d = ArrayData::Make(large_list_view(int32()), 1, {nullptr, Buf<int64_t>({1}), Buf<int64_t>({-1})}, {child}, 0);
   EXPECT_INVALID(CheckFull(d), HasSubstr("large_list_view array: size at index 0 is -1, expected >= 0"));
   d = ArrayData::Make(list_view(int32()), 1, {nullptr, Buf<int32_t>({-2}), Buf<int32_t>({1})}, {child}, 0);
-  EXPECT_INVALID(CheckFull(d), HasSubstr("covers [-2, -1)"));
+  EXPECT_INVALID(CheckFull(d), HasSubstr("list at index 0 has offset -2 and size 1"));
+  // Values near INT64_MAX do not overflow the check.
+  d = ArrayData::Make(large_list_view(int32()), 1,
+                      {nullptr, Buf<int64_t>({std::numeric_limits<int64_t>::max() - 1}), Buf<int64_t>({10})}, {child}, 0);
+  EXPECT_INVALID(CheckFull(d), HasSubstr("has offset 9223372036854775806 and size 10"));
   d = ArrayData::Make(list_view(int32()), 3, {nullptr, Buf<int32_t>({0, 0, 0}), Buf<int32_t>({1, 1})}, {child}, 0);
   EXPECT_INVALID(Check(d), HasSubstr("the sizes buffer has 8 bytes, expected at least 12"));
 }
