@@ -817,6 +817,19 @@ TEST(CBridgeMalformedSchemaTest, StructuralProblems) {
   }
 }
 
+TEST(CBridgeMalformedSchemaTest, ForeignNamesAndFlagsAreRead) {
+  ForeignSchemas f;
+  ArrowSchema* a = f.Node("i", {}, 0, "a");
+  ArrowSchema* b = f.Node("u", {}, ARROW_FLAG_NULLABLE | 0x100, "b");  // an unknown flag bit is ignored
+  b->name = nullptr;                                                     // a name is optional
+  ArrowSchema* s = f.Node("+s", {a, b});
+  auto type = ImportType(s);
+  ASSERT_OK(type);
+  EXPECT_TRUE((*type)->Equals(*struct_({field("a", int32(), false), field("", utf8(), true)})))
+      << (*type)->ToString();
+  f.ExpectAllReleasedOnce();
+}
+
 TEST(CBridgeMalformedSchemaTest, BadMetadata) {
   {
     ForeignSchemas f;
@@ -1176,6 +1189,17 @@ TEST_F(CBridgeTest, ZeroLengthArraysMayLeaveBuffersOut) {
   ASSERT_OK(list_imported);
   EXPECT_OK((*list_imported)->ValidateFull());
   EXPECT_EQ(child.release, nullptr);
+
+  // An empty buffer is never read, so its alignment does not matter.
+  alignas(8) static const uint8_t storage[16] = {};
+  const void* odd_buffers[2] = {nullptr, storage + 1};
+  ArrowArray odd{};
+  odd.n_buffers = 2;
+  odd.buffers = odd_buffers;
+  odd.release = [](ArrowArray* a) { a->release = nullptr; };
+  auto odd_imported = ImportArray(&odd, int64());
+  ASSERT_OK(odd_imported);
+  EXPECT_EQ((*odd_imported)->length(), 0);
 }
 
 // ---------------------------------------------------------------------------

@@ -62,8 +62,8 @@ template <typename CStruct>
 class UniqueCStruct {
  public:
   UniqueCStruct() noexcept : value_{} {}
-  /// Takes `source` over: copies it bitwise and marks `source` released (the
-  /// spec's "moving" of a struct).
+  /// Takes `source` (not null) over: copies it bitwise and marks `source`
+  /// released (the spec's "moving" of a struct).
   explicit UniqueCStruct(CStruct* source) noexcept : value_(*source) { source->release = nullptr; }
   UniqueCStruct(UniqueCStruct&& other) noexcept : value_(other.value_) { other.value_.release = nullptr; }
   UniqueCStruct& operator=(UniqueCStruct&& other) noexcept {
@@ -161,10 +161,11 @@ QUIVER_EXPORT Result<RecordBatchPtr> ImportRecordBatch(ArrowArray* array, Schema
 
 /// Exposes `reader` as an ArrowArrayStream. get_schema exports reader->schema();
 /// get_next exports the next batch (a released ArrowArray at the end) and
-/// rejects a batch whose fields differ from the stream's schema; on error both
-/// return an errno value (EINVAL for invalid input or type errors, ENOMEM,
-/// EIO for I/O and anything unclassified, ENOSYS, ECANCELED) and
-/// get_last_error returns the Status text until the next call. The stream
+/// rejects a batch whose fields differ from the stream's schema. On error both
+/// return an errno value -- EINVAL (Invalid, TypeError, KeyError, IndexError,
+/// CapacityError), ENOMEM (OutOfMemory), ENOSYS (NotImplemented), ECANCELED
+/// (Cancelled), EIO (IOError and anything else) -- and get_last_error returns
+/// the Status text until the next call (null after a success). The stream
 /// holds the reader until it is released.
 QUIVER_EXPORT Status ExportRecordBatchReader(std::shared_ptr<RecordBatchReader> reader,
                                              ArrowArrayStream* out);
