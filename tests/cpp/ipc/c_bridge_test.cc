@@ -37,11 +37,15 @@ class Maker {
   template <typename T>
   std::shared_ptr<Buffer> Buf(const std::vector<T>& values) const {
     return *Buffer::CopyFrom(
-        std::string_view(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T)), pool_);
+        std::string_view(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T)),
+        pool_);
   }
-  std::shared_ptr<Buffer> Str(std::string_view bytes) const { return *Buffer::CopyFrom(bytes, pool_); }
+  std::shared_ptr<Buffer> Str(std::string_view bytes) const {
+    return *Buffer::CopyFrom(bytes, pool_);
+  }
   std::shared_ptr<Buffer> Bits(const std::vector<bool>& bits) const {
-    std::vector<uint8_t> bytes(static_cast<size_t>(bit_util::BytesForBits(static_cast<int64_t>(bits.size()))), 0);
+    std::vector<uint8_t> bytes(
+        static_cast<size_t>(bit_util::BytesForBits(static_cast<int64_t>(bits.size()))), 0);
     for (size_t i = 0; i < bits.size(); ++i) {
       if (bits[i]) bit_util::SetBit(bytes.data(), static_cast<int64_t>(i));
     }
@@ -54,7 +58,8 @@ class Maker {
   }
 
   template <typename T>
-  ArrayDataPtr Fixed(TypePtr type, const std::vector<T>& values, const std::vector<bool>& valid = {}) const {
+  ArrayDataPtr Fixed(TypePtr type, const std::vector<T>& values,
+                     const std::vector<bool>& valid = {}) const {
     const auto n = static_cast<int64_t>(values.size());
     if (valid.empty()) return ArrayData::Make(std::move(type), n, {nullptr, Buf(values)}, 0);
     return ArrayData::Make(std::move(type), n, {Bits(valid), Buf(values)}, Nulls(valid));
@@ -101,7 +106,8 @@ class Maker {
                            {Bits(valid), Buf(views), Str(data[0]), Str(data[1])}, Nulls(valid));
   }
 
-  ArrayDataPtr Int32s(const std::vector<int32_t>& values, const std::vector<bool>& valid = {}) const {
+  ArrayDataPtr Int32s(const std::vector<int32_t>& values,
+                      const std::vector<bool>& valid = {}) const {
     return Fixed<int32_t>(int32(), values, valid);
   }
   ArrayDataPtr Strings(const std::vector<std::optional<std::string>>& values) const {
@@ -129,37 +135,71 @@ std::vector<ArrayCase> AllArrayCases() {
   };
   add("Null", [](const Maker&) { return ArrayData::Make(null(), 5, {}, 5); });
   add("Bool", [v6](const Maker& m) {
-    return ArrayData::Make(boolean(), 6, {m.Bits(v6), m.Bits({true, true, false, true, false, false})}, 2);
+    return ArrayData::Make(boolean(), 6,
+                           {m.Bits(v6), m.Bits({true, true, false, true, false, false})}, 2);
   });
   add("Int8", [v6](const Maker& m) { return m.Fixed<int8_t>(int8(), {1, -2, 3, -4, 5, -6}, v6); });
-  add("UInt8", [v6](const Maker& m) { return m.Fixed<uint8_t>(uint8(), {1, 2, 3, 250, 5, 6}, v6); });
-  add("Int16", [v6](const Maker& m) { return m.Fixed<int16_t>(int16(), {1, -2, 3, -4, 5, -6}, v6); });
-  add("UInt16", [v6](const Maker& m) { return m.Fixed<uint16_t>(uint16(), {1, 2, 3, 60000, 5, 6}, v6); });
+  add("UInt8", [v6](const Maker& m) {
+    return m.Fixed<uint8_t>(uint8(), {1, 2, 3, 250, 5, 6}, v6);
+  });
+  add("Int16", [v6](const Maker& m) {
+    return m.Fixed<int16_t>(int16(), {1, -2, 3, -4, 5, -6}, v6);
+  });
+  add("UInt16", [v6](const Maker& m) {
+    return m.Fixed<uint16_t>(uint16(), {1, 2, 3, 60000, 5, 6}, v6);
+  });
   add("Int32", [v6](const Maker& m) { return m.Int32s({1, -2, 3, -4, 5, -6}, v6); });
-  add("UInt32", [](const Maker& m) { return m.Fixed<uint32_t>(uint32(), {1, 2, 3, 4000000000u, 5, 6}); });
-  add("Int64", [v6](const Maker& m) { return m.Fixed<int64_t>(int64(), {1, -2, 3, -4, 5, -6}, v6); });
-  add("UInt64", [v6](const Maker& m) { return m.Fixed<uint64_t>(uint64(), {1, 2, 3, 4, 5, 1ull << 63}, v6); });
+  add("UInt32", [](const Maker& m) {
+    return m.Fixed<uint32_t>(uint32(), {1, 2, 3, 4000000000u, 5, 6});
+  });
+  add("Int64", [v6](const Maker& m) {
+    return m.Fixed<int64_t>(int64(), {1, -2, 3, -4, 5, -6}, v6);
+  });
+  add("UInt64", [v6](const Maker& m) {
+    return m.Fixed<uint64_t>(uint64(), {1, 2, 3, 4, 5, 1ull << 63}, v6);
+  });
   add("HalfFloat", [v6](const Maker& m) {
     return m.Fixed<uint16_t>(float16(), {0x3c00, 0x4000, 0xc000, 0x0000, 0x7c00, 0x3555}, v6);
   });
-  add("Float", [v6](const Maker& m) { return m.Fixed<float>(float32(), {1.5f, 2, -3, 4, 5, 6}, v6); });
-  add("Double", [v6](const Maker& m) { return m.Fixed<double>(float64(), {1.5, 2, -3, 4, 5, 6.25}, v6); });
-  add("Decimal32", [v6](const Maker& m) { return m.Fixed<int32_t>(decimal32(7, 2), {1, -2, 3, 4, 5, 6}, v6); });
-  add("Decimal64", [v6](const Maker& m) { return m.Fixed<int64_t>(decimal64(18, 3), {1, -2, 3, 4, 5, 6}, v6); });
+  add("Float", [v6](const Maker& m) {
+    return m.Fixed<float>(float32(), {1.5f, 2, -3, 4, 5, 6}, v6);
+  });
+  add("Double", [v6](const Maker& m) {
+    return m.Fixed<double>(float64(), {1.5, 2, -3, 4, 5, 6.25}, v6);
+  });
+  add("Decimal32", [v6](const Maker& m) {
+    return m.Fixed<int32_t>(decimal32(7, 2), {1, -2, 3, 4, 5, 6}, v6);
+  });
+  add("Decimal64", [v6](const Maker& m) {
+    return m.Fixed<int64_t>(decimal64(18, 3), {1, -2, 3, 4, 5, 6}, v6);
+  });
   add("Decimal128", [v6](const Maker& m) {
-    std::vector<int64_t> words{1, 0, -2, -1, 3, 0, 4, 0, 5, 0, 6, 0};  // little-endian 128-bit values
+    std::vector<int64_t> words{1, 0, -2, -1, 3, 0,
+                               4, 0, 5,  0,  6, 0};  // little-endian 128-bit values
     return ArrayData::Make(decimal128(38, 10), 6, {m.Bits(v6), m.Buf(words)}, 2);
   });
   add("Decimal256", [](const Maker& m) {
     std::vector<int64_t> words{7, 0, 0, 0, -8, -1, -1, -1, 9, 0, 0, 0};
     return ArrayData::Make(decimal256(76, 5), 3, {nullptr, m.Buf(words)}, 0);
   });
-  add("Date32", [v6](const Maker& m) { return m.Fixed<int32_t>(date32(), {1, 2, 3, 4, 5, 19000}, v6); });
-  add("Date64", [v6](const Maker& m) { return m.Fixed<int64_t>(date64(), {86400000, 2, 3, 4, 5, 6}, v6); });
-  add("Time32s", [v6](const Maker& m) { return m.Fixed<int32_t>(time32(TimeUnit::SECOND), {1, 2, 3, 4, 5, 6}, v6); });
-  add("Time32ms", [](const Maker& m) { return m.Fixed<int32_t>(time32(TimeUnit::MILLI), {1, 2, 3}); });
-  add("Time64us", [v6](const Maker& m) { return m.Fixed<int64_t>(time64(TimeUnit::MICRO), {1, 2, 3, 4, 5, 6}, v6); });
-  add("Time64ns", [](const Maker& m) { return m.Fixed<int64_t>(time64(TimeUnit::NANO), {1, 2, 3}); });
+  add("Date32", [v6](const Maker& m) {
+    return m.Fixed<int32_t>(date32(), {1, 2, 3, 4, 5, 19000}, v6);
+  });
+  add("Date64", [v6](const Maker& m) {
+    return m.Fixed<int64_t>(date64(), {86400000, 2, 3, 4, 5, 6}, v6);
+  });
+  add("Time32s", [v6](const Maker& m) {
+    return m.Fixed<int32_t>(time32(TimeUnit::SECOND), {1, 2, 3, 4, 5, 6}, v6);
+  });
+  add("Time32ms", [](const Maker& m) {
+    return m.Fixed<int32_t>(time32(TimeUnit::MILLI), {1, 2, 3});
+  });
+  add("Time64us", [v6](const Maker& m) {
+    return m.Fixed<int64_t>(time64(TimeUnit::MICRO), {1, 2, 3, 4, 5, 6}, v6);
+  });
+  add("Time64ns", [](const Maker& m) {
+    return m.Fixed<int64_t>(time64(TimeUnit::NANO), {1, 2, 3});
+  });
   add("TimestampNaive", [v6](const Maker& m) {
     return m.Fixed<int64_t>(timestamp(TimeUnit::SECOND), {1, 2, 3, 4, 5, 6}, v6);
   });
@@ -169,34 +209,49 @@ std::vector<ArrayCase> AllArrayCases() {
   add("TimestampZone", [](const Maker& m) {
     return m.Fixed<int64_t>(timestamp(TimeUnit::MILLI, "America/New_York"), {1, 2, 3});
   });
-  add("Duration", [v6](const Maker& m) { return m.Fixed<int64_t>(duration(TimeUnit::MICRO), {1, 2, 3, 4, 5, 6}, v6); });
-  add("MonthInterval", [v6](const Maker& m) { return m.Fixed<int32_t>(month_interval(), {1, 2, 3, 4, 5, 6}, v6); });
+  add("Duration", [v6](const Maker& m) {
+    return m.Fixed<int64_t>(duration(TimeUnit::MICRO), {1, 2, 3, 4, 5, 6}, v6);
+  });
+  add("MonthInterval", [v6](const Maker& m) {
+    return m.Fixed<int32_t>(month_interval(), {1, 2, 3, 4, 5, 6}, v6);
+  });
   add("DayTimeInterval", [](const Maker& m) {
-    return m.Fixed<DayTimeInterval>(day_time_interval(), {{1, 2}, {3, 4}, {-5, 6}}, {true, false, true});
+    return m.Fixed<DayTimeInterval>(day_time_interval(), {{1, 2}, {3, 4}, {-5, 6}},
+                                    {true, false, true});
   });
   add("MonthDayNanoInterval", [](const Maker& m) {
-    return m.Fixed<MonthDayNanoInterval>(month_day_nano_interval(), {{1, 2, 3}, {4, 5, 6}, {-7, 8, -9}},
-                                         {true, true, false});
+    return m.Fixed<MonthDayNanoInterval>(month_day_nano_interval(),
+                                         {{1, 2, 3}, {4, 5, 6}, {-7, 8, -9}}, {true, true, false});
   });
   add("FixedSizeBinary", [](const Maker& m) {
-    return ArrayData::Make(fixed_size_binary(3), 4, {m.Bits({true, false, true, true}), m.Str("abcdefghijkl")}, 1);
+    return ArrayData::Make(fixed_size_binary(3), 4,
+                           {m.Bits({true, false, true, true}), m.Str("abcdefghijkl")}, 1);
   });
   add("Binary", [](const Maker& m) {
     return m.Binary<int32_t>(binary(), {"a", std::nullopt, "", std::string("\0\1", 2), "xyz"});
   });
-  add("String", [](const Maker& m) { return m.Strings({"hello", std::nullopt, "", "wörld", "!"}); });
-  add("LargeBinary", [](const Maker& m) { return m.Binary<int64_t>(large_binary(), {"a", std::nullopt, "bc", "d"}); });
-  add("LargeString", [](const Maker& m) { return m.Binary<int64_t>(large_utf8(), {"a", "bc", std::nullopt, "def"}); });
+  add("String", [](const Maker& m) {
+    return m.Strings({"hello", std::nullopt, "", "wörld", "!"});
+  });
+  add("LargeBinary", [](const Maker& m) {
+    return m.Binary<int64_t>(large_binary(), {"a", std::nullopt, "bc", "d"});
+  });
+  add("LargeString", [](const Maker& m) {
+    return m.Binary<int64_t>(large_utf8(), {"a", "bc", std::nullopt, "def"});
+  });
   add("BinaryView", [](const Maker& m) {
-    return m.Views(binary_view(), {"short", "a value longer than twelve", std::nullopt, "", "another long value!!"});
+    return m.Views(binary_view(), {"short", "a value longer than twelve", std::nullopt, "",
+                                   "another long value!!"});
   });
   add("StringView", [](const Maker& m) {
-    return m.Views(utf8_view(), {"a value longer than twelve", "tiny", "second long value here", std::nullopt,
-                                 "third quite long value"});
+    return m.Views(utf8_view(), {"a value longer than twelve", "tiny", "second long value here",
+                                 std::nullopt, "third quite long value"});
   });
   add("List", [](const Maker& m) {
-    return ArrayData::Make(list(int32()), 5, {m.Bits({true, true, false, true, true}), m.Buf<int32_t>({0, 2, 2, 2, 5, 6})},
-                           {m.Int32s({1, 2, 3, 4, 5, 6}, {true, true, false, true, true, true})}, 1);
+    return ArrayData::Make(
+        list(int32()), 5,
+        {m.Bits({true, true, false, true, true}), m.Buf<int32_t>({0, 2, 2, 2, 5, 6})},
+        {m.Int32s({1, 2, 3, 4, 5, 6}, {true, true, false, true, true, true})}, 1);
   });
   add("LargeList", [](const Maker& m) {
     return ArrayData::Make(large_list(utf8()), 3, {nullptr, m.Buf<int64_t>({0, 1, 3, 4})},
@@ -204,39 +259,50 @@ std::vector<ArrayCase> AllArrayCases() {
   });
   add("ListView", [](const Maker& m) {
     return ArrayData::Make(list_view(int32()), 4,
-                           {m.Bits({true, false, true, true}), m.Buf<int32_t>({3, 0, 0, 1}), m.Buf<int32_t>({2, 0, 3, 1})},
+                           {m.Bits({true, false, true, true}), m.Buf<int32_t>({3, 0, 0, 1}),
+                            m.Buf<int32_t>({2, 0, 3, 1})},
                            {m.Int32s({10, 20, 30, 40, 50})}, 1);
   });
   add("LargeListView", [](const Maker& m) {
-    return ArrayData::Make(large_list_view(int8()), 3, {nullptr, m.Buf<int64_t>({2, 0, 1}), m.Buf<int64_t>({1, 2, 0})},
+    return ArrayData::Make(large_list_view(int8()), 3,
+                           {nullptr, m.Buf<int64_t>({2, 0, 1}), m.Buf<int64_t>({1, 2, 0})},
                            {m.Fixed<int8_t>(int8(), {7, 8, 9})}, 0);
   });
   add("FixedSizeList", [](const Maker& m) {
-    return ArrayData::Make(fixed_size_list(int32(), 2), 4, {m.Bits({true, true, false, true})},
-                           {m.Int32s({1, 2, 3, 4, 5, 6, 7, 8}, {true, true, true, false, true, true, true, true})}, 1);
+    return ArrayData::Make(
+        fixed_size_list(int32(), 2), 4, {m.Bits({true, true, false, true})},
+        {m.Int32s({1, 2, 3, 4, 5, 6, 7, 8}, {true, true, true, false, true, true, true, true})}, 1);
   });
   add("Struct", [](const Maker& m) {
     auto type = struct_({field("ints", int32()), field("strs", utf8(), false)});
-    return ArrayData::Make(type, 4, {m.Bits({true, false, true, true})},
-                           {m.Int32s({1, 2, 3, 4}, {true, true, false, true}), m.Strings({"a", "b", "c", "d"})}, 1);
+    return ArrayData::Make(
+        type, 4, {m.Bits({true, false, true, true})},
+        {m.Int32s({1, 2, 3, 4}, {true, true, false, true}), m.Strings({"a", "b", "c", "d"})}, 1);
   });
   add("Map", [](const Maker& m) {
     auto type = map(utf8(), int32(), /*keys_sorted=*/true);
     auto entries = ArrayData::Make(type->field(0)->type(), 5, {nullptr},
-                                   {m.Strings({"a", "b", "a", "c", "d"}), m.Int32s({1, 2, 3, 4, 5}, {true, false, true, true, true})},
+                                   {m.Strings({"a", "b", "a", "c", "d"}),
+                                    m.Int32s({1, 2, 3, 4, 5}, {true, false, true, true, true})},
                                    0);
-    return ArrayData::Make(type, 4, {m.Bits({true, true, false, true}), m.Buf<int32_t>({0, 2, 3, 3, 5})}, {entries}, 1);
+    return ArrayData::Make(type, 4,
+                           {m.Bits({true, true, false, true}), m.Buf<int32_t>({0, 2, 3, 3, 5})},
+                           {entries}, 1);
   });
   add("SparseUnion", [](const Maker& m) {
     auto type = sparse_union({field("ints", int32()), field("strs", utf8())}, {4, 5});
-    return ArrayData::Make(type, 4, {m.Buf<int8_t>({4, 5, 5, 4})},
-                           {m.Int32s({1, 0, 0, 4}, {true, true, true, false}), m.Strings({"", "b", std::nullopt, ""})},
-                           kUnknownNullCount);
+    return ArrayData::Make(
+        type, 4, {m.Buf<int8_t>({4, 5, 5, 4})},
+        {m.Int32s({1, 0, 0, 4}, {true, true, true, false}), m.Strings({"", "b", std::nullopt, ""})},
+        kUnknownNullCount);
   });
   add("DenseUnion", [](const Maker& m) {
-    auto type = dense_union({field("ints", int32()), field("strs", utf8()), field("dbl", float64())}, {2, 0, 9});
-    return ArrayData::Make(type, 5, {m.Buf<int8_t>({2, 0, 2, 9, 0}), m.Buf<int32_t>({0, 0, 1, 0, 1})},
-                           {m.Int32s({7, 8}, {true, false}), m.Strings({"x", "yy"}), m.Fixed<double>(float64(), {0.5})},
+    auto type = dense_union(
+        {field("ints", int32()), field("strs", utf8()), field("dbl", float64())}, {2, 0, 9});
+    return ArrayData::Make(type, 5,
+                           {m.Buf<int8_t>({2, 0, 2, 9, 0}), m.Buf<int32_t>({0, 0, 1, 0, 1})},
+                           {m.Int32s({7, 8}, {true, false}), m.Strings({"x", "yy"}),
+                            m.Fixed<double>(float64(), {0.5})},
                            kUnknownNullCount);
   });
   add("Dictionary", [](const Maker& m) {
@@ -247,34 +313,40 @@ std::vector<ArrayCase> AllArrayCases() {
   });
   add("RunEndEncoded", [](const Maker& m) {
     return ArrayData::Make(run_end_encoded(int32(), utf8()), 6, {},
-                           {m.Int32s({2, 5, 6}), m.Strings({"a", std::nullopt, "c"})}, kUnknownNullCount);
+                           {m.Int32s({2, 5, 6}), m.Strings({"a", std::nullopt, "c"})},
+                           kUnknownNullCount);
   });
   add("RunEndEncodedInt16", [](const Maker& m) {
-    return ArrayData::Make(run_end_encoded(int16(), float64()), 7, {},
-                           {m.Fixed<int16_t>(int16(), {3, 7}), m.Fixed<double>(float64(), {1.0, 2.0})}, kUnknownNullCount);
+    return ArrayData::Make(
+        run_end_encoded(int16(), float64()), 7, {},
+        {m.Fixed<int16_t>(int16(), {3, 7}), m.Fixed<double>(float64(), {1.0, 2.0})},
+        kUnknownNullCount);
   });
   add("RunEndEncodedInt64", [](const Maker& m) {
     return ArrayData::Make(run_end_encoded(int64(), int8()), 4, {},
-                           {m.Fixed<int64_t>(int64(), {1, 4}), m.Fixed<int8_t>(int8(), {5, 6})}, kUnknownNullCount);
+                           {m.Fixed<int64_t>(int64(), {1, 4}), m.Fixed<int8_t>(int8(), {5, 6})},
+                           kUnknownNullCount);
   });
   add("Extension", [v6](const Maker& m) {
-    return m.Fixed<int64_t>(extension("quiver.test.counter", int64(), "{\"v\":1}"), {1, 2, 3, 4, 5, 6}, v6);
+    return m.Fixed<int64_t>(extension("quiver.test.counter", int64(), "{\"v\":1}"),
+                            {1, 2, 3, 4, 5, 6}, v6);
   });
   add("ExtensionOverDictionary", [](const Maker& m) {
-    auto data = m.Fixed<int16_t>(extension("quiver.test.label", dictionary(int16(), utf8())), {1, 0, 1, 1},
-                                 {true, true, false, true});
+    auto data = m.Fixed<int16_t>(extension("quiver.test.label", dictionary(int16(), utf8())),
+                                 {1, 0, 1, 1}, {true, true, false, true});
     data->dictionary = m.Strings({"no", "yes"});
     return data;
   });
   add("NestedListOfStruct", [](const Maker& m) {
     auto inner = struct_({field("k", utf8(), false), field("v", list(int64()))});
-    auto child = ArrayData::Make(inner, 3, {nullptr},
-                                 {m.Strings({"a", "b", "c"}),
-                                  ArrayData::Make(list(int64()), 3, {nullptr, m.Buf<int32_t>({0, 1, 1, 3})},
-                                                  {m.Fixed<int64_t>(int64(), {9, 8, 7})}, 0)},
-                                 0);
-    return ArrayData::Make(list(field("entry", inner, false)), 3, {m.Bits({true, true, false}), m.Buf<int32_t>({0, 1, 3, 3})},
-                           {child}, 1);
+    auto child =
+        ArrayData::Make(inner, 3, {nullptr},
+                        {m.Strings({"a", "b", "c"}),
+                         ArrayData::Make(list(int64()), 3, {nullptr, m.Buf<int32_t>({0, 1, 1, 3})},
+                                         {m.Fixed<int64_t>(int64(), {9, 8, 7})}, 0)},
+                        0);
+    return ArrayData::Make(list(field("entry", inner, false)), 3,
+                           {m.Bits({true, true, false}), m.Buf<int32_t>({0, 1, 3, 3})}, {child}, 1);
   });
   return cases;
 }
@@ -282,7 +354,8 @@ std::vector<ArrayCase> AllArrayCases() {
 // Whether `b` was imported without copying `a`: the same addresses throughout.
 void ExpectSameMemory(const ArrayData& a, const ArrayData& b, const std::string& path) {
   SCOPED_TRACE(path);
-  EXPECT_TRUE(a.type->Equals(*b.type, /*check_metadata=*/true)) << a.type->ToString() << " vs " << b.type->ToString();
+  EXPECT_TRUE(a.type->Equals(*b.type, /*check_metadata=*/true))
+      << a.type->ToString() << " vs " << b.type->ToString();
   EXPECT_EQ(a.length, b.length);
   EXPECT_EQ(a.offset, b.offset);
   ASSERT_EQ(a.buffers.size(), b.buffers.size());
@@ -370,7 +443,9 @@ void CheckRoundTrip(const ArrayPtr& original) {
   EXPECT_TRUE(back->type()->Equals(*original->type(), /*check_metadata=*/true))
       << back->type()->ToString() << " vs " << original->type()->ToString();
   EXPECT_EQ(back->null_count(), original->null_count());
-  EXPECT_TRUE(back->Equals(*original)) << "imported:\n" << back->ToString() << "\noriginal:\n" << original->ToString();
+  EXPECT_TRUE(back->Equals(*original)) << "imported:\n"
+                                       << back->ToString() << "\noriginal:\n"
+                                       << original->ToString();
   ExpectSameMemory(*original->data(), *back->data(), "array");
 }
 
@@ -396,7 +471,8 @@ TEST_P(CBridgeRoundTrip, TypeAlone) {
   ASSERT_OK(ExportType(*type, c_schema.get()));
   auto back = ImportType(c_schema.get());
   ASSERT_OK(back);
-  EXPECT_TRUE((*back)->Equals(*type, /*check_metadata=*/true)) << (*back)->ToString() << " vs " << type->ToString();
+  EXPECT_TRUE((*back)->Equals(*type, /*check_metadata=*/true))
+      << (*back)->ToString() << " vs " << type->ToString();
 }
 
 TEST_P(CBridgeRoundTrip, ExportedArrayOutlivesTheQuiverArrayAndImportReleasesItOnce) {
@@ -427,7 +503,9 @@ TEST_P(CBridgeRoundTrip, ExportedArrayOutlivesTheQuiverArrayAndImportReleasesItO
 }
 
 INSTANTIATE_TEST_SUITE_P(AllTypes, CBridgeRoundTrip, ::testing::ValuesIn(AllArrayCases()),
-                         [](const ::testing::TestParamInfo<ArrayCase>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<ArrayCase>& info) {
+                           return info.param.name;
+                         });
 
 // ---------------------------------------------------------------------------
 // Format strings, flags, names and metadata: the facts of the specification.
@@ -488,7 +566,8 @@ TEST(CBridgeFormatTest, EveryTypeExportsTheSpecifiedFormatString) {
       {struct_({field("ints", int32()), field("floats", float32())}), "+s"},
       {map(utf8(), float64()), "+m"},
       {sparse_union({field("ints", int32()), field("floats", float32())}, {4, 5}), "+us:4,5"},
-      {dense_union({field("a", int8()), field("b", utf8()), field("c", null())}, {0, 1, 127}), "+ud:0,1,127"},
+      {dense_union({field("a", int8()), field("b", utf8()), field("c", null())}, {0, 1, 127}),
+       "+ud:0,1,127"},
       {sparse_union({}), "+us:"},
       {run_end_encoded(int32(), float32()), "+r"},
       {dictionary(int16(), decimal128(12, 5)), "s"},
@@ -509,8 +588,9 @@ TEST(CBridgeFormatTest, EveryTypeExportsTheSpecifiedFormatString) {
 
 TEST(CBridgeFormatTest, ImportAcceptsEveryDecimalSpelling) {
   const std::vector<FormatCase> cases = {
-      {decimal128(19, 10), "d:19,10"},   {decimal128(19, 10), "d:19,10,128"}, {decimal32(9, 0), "d:9,0,32"},
-      {decimal64(10, -2), "d:10,-2,64"}, {decimal256(40, 40), "d:40,40,256"},
+      {decimal128(19, 10), "d:19,10"},     {decimal128(19, 10), "d:19,10,128"},
+      {decimal32(9, 0), "d:9,0,32"},       {decimal64(10, -2), "d:10,-2,64"},
+      {decimal256(40, 40), "d:40,40,256"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.format);
@@ -525,10 +605,11 @@ TEST(CBridgeFormatTest, ImportAcceptsEveryDecimalSpelling) {
 }
 
 TEST(CBridgeFormatTest, NestedChildrenCarryNamesFlagsAndFormats) {
-  auto type = struct_({field("ints", int32(), /*nullable=*/false),
-                       field("tags", map(utf8(), field("count", int64(), false), /*keys_sorted=*/true)),
-                       field("mood", dictionary(int8(), utf8(), /*ordered=*/true)),
-                       field("runs", run_end_encoded(int16(), utf8()))});
+  auto type =
+      struct_({field("ints", int32(), /*nullable=*/false),
+               field("tags", map(utf8(), field("count", int64(), false), /*keys_sorted=*/true)),
+               field("mood", dictionary(int8(), utf8(), /*ordered=*/true)),
+               field("runs", run_end_encoded(int16(), utf8()))});
   UniqueArrowSchema s;
   ASSERT_OK(ExportField(*field("root", type, false), s.get()));
   EXPECT_STREQ(s->format, "+s");
@@ -621,11 +702,11 @@ TEST(CBridgeFormatTest, ExtensionTypesTravelAsStorageAndMetadataKeys) {
     p += len;
     pairs.emplace_back(k, v);
   }
-  EXPECT_THAT(pairs, ::testing::UnorderedElementsAre(std::pair<std::string, std::string>("origin", "sensor"),
-                                                     std::pair<std::string, std::string>("ARROW:extension:name",
-                                                                                         "quiver.test.uuid"),
-                                                     std::pair<std::string, std::string>("ARROW:extension:metadata",
-                                                                                         "v=2")));
+  EXPECT_THAT(pairs,
+              ::testing::UnorderedElementsAre(
+                  std::pair<std::string, std::string>("origin", "sensor"),
+                  std::pair<std::string, std::string>("ARROW:extension:name", "quiver.test.uuid"),
+                  std::pair<std::string, std::string>("ARROW:extension:metadata", "v=2")));
   auto back = ImportField(s.get());
   ASSERT_OK(back);
   EXPECT_TRUE((*back)->Equals(*f, /*check_metadata=*/true)) << (*back)->ToString();
@@ -634,9 +715,10 @@ TEST(CBridgeFormatTest, ExtensionTypesTravelAsStorageAndMetadataKeys) {
 }
 
 TEST(CBridgeFormatTest, SchemaRoundTripKeepsFieldsAndMetadata) {
-  auto s = schema({field("a", int32(), false), field("b", list(utf8()), true, key_value_metadata({{"x", "y"}})),
-                   field("c", dictionary(int32(), large_utf8()))},
-                  key_value_metadata({{"pandas", "{}"}, {"owner", "quiver"}}));
+  auto s = schema(
+      {field("a", int32(), false), field("b", list(utf8()), true, key_value_metadata({{"x", "y"}})),
+       field("c", dictionary(int32(), large_utf8()))},
+      key_value_metadata({{"pandas", "{}"}, {"owner", "quiver"}}));
   UniqueArrowSchema c;
   ASSERT_OK(ExportSchema(*s, c.get()));
   EXPECT_STREQ(c->format, "+s");
@@ -656,7 +738,8 @@ TEST(CBridgeFormatTest, ImportSchemaNeedsAStruct) {
 TEST(CBridgeFormatTest, ExtensionWithExtensionStorageCannotBeExported) {
   auto type = extension("outer", extension("inner", int32()));
   UniqueArrowSchema c;
-  EXPECT_THAT(ExportType(*type, c.get()), StatusIs(StatusCode::Invalid, HasSubstr("extension storage type")));
+  EXPECT_THAT(ExportType(*type, c.get()),
+              StatusIs(StatusCode::Invalid, HasSubstr("extension storage type")));
   EXPECT_TRUE(c.is_released()) << "a failed export must leave the output untouched";
 }
 
@@ -668,8 +751,8 @@ TEST(CBridgeFormatTest, ExtensionWithExtensionStorageCannotBeExported) {
 // specification requires of producers.
 class ForeignSchemas {
  public:
-  ArrowSchema* Node(std::string format, std::vector<ArrowSchema*> children = {}, int64_t flags = ARROW_FLAG_NULLABLE,
-                    std::string name = "") {
+  ArrowSchema* Node(std::string format, std::vector<ArrowSchema*> children = {},
+                    int64_t flags = ARROW_FLAG_NULLABLE, std::string name = "") {
     formats_.push_back(std::move(format));
     names_.push_back(std::move(name));
     child_lists_.push_back(std::move(children));
@@ -692,16 +775,19 @@ class ForeignSchemas {
   }
   // Every node was released exactly once (none twice, none forgotten).
   void ExpectAllReleasedOnce() const {
-    for (size_t i = 0; i < counts_.size(); ++i) EXPECT_EQ(counts_[i], 1) << "node " << i << " (" << formats_[i] << ")";
+    for (size_t i = 0; i < counts_.size(); ++i)
+      EXPECT_EQ(counts_[i], 1) << "node " << i << " (" << formats_[i] << ")";
   }
 
  private:
   static void Release(ArrowSchema* s) {
     s->release = nullptr;  // first, so that a cyclic tree stops here
     for (int64_t i = 0; s->children != nullptr && i < s->n_children; ++i) {
-      if (s->children[i] != nullptr && s->children[i]->release != nullptr) s->children[i]->release(s->children[i]);
+      if (s->children[i] != nullptr && s->children[i]->release != nullptr)
+        s->children[i]->release(s->children[i]);
     }
-    if (s->dictionary != nullptr && s->dictionary->release != nullptr) s->dictionary->release(s->dictionary);
+    if (s->dictionary != nullptr && s->dictionary->release != nullptr)
+      s->dictionary->release(s->dictionary);
     ++*static_cast<int*>(s->private_data);
   }
 
@@ -782,28 +868,32 @@ TEST(CBridgeMalformedSchemaTest, StructuralProblems) {
     ForeignSchemas f;
     ArrowSchema* s = f.Node("+s");
     s->n_children = -3;
-    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid, HasSubstr("n_children is -3, expected >= 0")));
+    EXPECT_THAT(ImportType(s),
+                StatusIs(StatusCode::Invalid, HasSubstr("n_children is -3, expected >= 0")));
     f.ExpectAllReleasedOnce();
   }
   {
     ForeignSchemas f;
     ArrowSchema* s = f.Node("+s");
     s->n_children = 2;  // but no children array
-    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid, HasSubstr("children is null but n_children is 2")));
+    EXPECT_THAT(ImportType(s),
+                StatusIs(StatusCode::Invalid, HasSubstr("children is null but n_children is 2")));
     f.ExpectAllReleasedOnce();
   }
   {
     ForeignSchemas f;
     ArrowSchema* good = f.Node("i", {}, ARROW_FLAG_NULLABLE, "good");
     ArrowSchema* s = f.Node("+s", {good, nullptr});
-    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid, HasSubstr("child 1 of '+s': ArrowSchema pointer is null")));
+    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid,
+                                        HasSubstr("child 1 of '+s': ArrowSchema pointer is null")));
   }
   {
     ForeignSchemas f;
     ArrowSchema* child = f.Node("u", {}, ARROW_FLAG_NULLABLE, "name");
     ArrowSchema* s = f.Node("+l", {child});
     child->release = nullptr;  // as if moved out without releasing the parent
-    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid, HasSubstr("child 0 of '+l': ArrowSchema is released")));
+    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid,
+                                        HasSubstr("child 0 of '+l': ArrowSchema is released")));
   }
   {
     // Errors deep inside say where they are.
@@ -811,8 +901,10 @@ TEST(CBridgeMalformedSchemaTest, StructuralProblems) {
     ArrowSchema* bad = f.Node("w:x", {}, ARROW_FLAG_NULLABLE, "blob");
     ArrowSchema* list = f.Node("+l", {bad}, ARROW_FLAG_NULLABLE, "items");
     ArrowSchema* s = f.Node("+s", {f.Node("i", {}, 0, "id"), list});
-    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid,
-                                        HasSubstr("child 1 ('items') of '+s': child 0 ('blob') of '+l': malformed")));
+    EXPECT_THAT(
+        ImportType(s),
+        StatusIs(StatusCode::Invalid,
+                 HasSubstr("child 1 ('items') of '+s': child 0 ('blob') of '+l': malformed")));
     f.ExpectAllReleasedOnce();
   }
 }
@@ -820,8 +912,9 @@ TEST(CBridgeMalformedSchemaTest, StructuralProblems) {
 TEST(CBridgeMalformedSchemaTest, ForeignNamesAndFlagsAreRead) {
   ForeignSchemas f;
   ArrowSchema* a = f.Node("i", {}, 0, "a");
-  ArrowSchema* b = f.Node("u", {}, ARROW_FLAG_NULLABLE | 0x100, "b");  // an unknown flag bit is ignored
-  b->name = nullptr;                                                     // a name is optional
+  ArrowSchema* b =
+      f.Node("u", {}, ARROW_FLAG_NULLABLE | 0x100, "b");  // an unknown flag bit is ignored
+  b->name = nullptr;                                      // a name is optional
   ArrowSchema* s = f.Node("+s", {a, b});
   auto type = ImportType(s);
   ASSERT_OK(type);
@@ -835,7 +928,8 @@ TEST(CBridgeMalformedSchemaTest, BadMetadata) {
     ForeignSchemas f;
     ArrowSchema* s = f.Node("i");
     s->metadata = f.Bytes(Int32Bytes({-1}));
-    EXPECT_THAT(ImportField(s), StatusIs(StatusCode::Invalid, HasSubstr("pair count is -1, expected >= 0")));
+    EXPECT_THAT(ImportField(s),
+                StatusIs(StatusCode::Invalid, HasSubstr("pair count is -1, expected >= 0")));
     f.ExpectAllReleasedOnce();
   }
   {
@@ -848,7 +942,8 @@ TEST(CBridgeMalformedSchemaTest, BadMetadata) {
     ForeignSchemas f;
     ArrowSchema* s = f.Node("i");
     s->metadata = f.Bytes(Int32Bytes({1, 1}) + "k" + Int32Bytes({-2}));
-    EXPECT_THAT(ImportField(s), StatusIs(StatusCode::Invalid, HasSubstr("value 0 (key 'k') has length -2")));
+    EXPECT_THAT(ImportField(s),
+                StatusIs(StatusCode::Invalid, HasSubstr("value 0 (key 'k') has length -2")));
   }
   {
     // An empty pair list is fine and leaves no metadata.
@@ -866,7 +961,9 @@ TEST(CBridgeMalformedSchemaTest, BadDictionariesMapsAndRunEnds) {
     ForeignSchemas f;
     ArrowSchema* s = f.Node("f");
     s->dictionary = f.Node("u");
-    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid, HasSubstr("index type float (format 'f'), expected an integer")));
+    EXPECT_THAT(ImportType(s),
+                StatusIs(StatusCode::Invalid,
+                         HasSubstr("index type float (format 'f'), expected an integer")));
     f.ExpectAllReleasedOnce();
   }
   {
@@ -885,29 +982,34 @@ TEST(CBridgeMalformedSchemaTest, BadDictionariesMapsAndRunEnds) {
   }
   {
     ForeignSchemas f;
-    ArrowSchema* entries = f.Node("+s", {f.Node("u", {}, ARROW_FLAG_NULLABLE, "key"), f.Node("i", {}, 2, "value")}, 0,
-                                  "entries");
+    ArrowSchema* entries =
+        f.Node("+s", {f.Node("u", {}, ARROW_FLAG_NULLABLE, "key"), f.Node("i", {}, 2, "value")}, 0,
+               "entries");
     EXPECT_THAT(ImportType(f.Node("+m", {entries})),
                 StatusIs(StatusCode::Invalid, HasSubstr("key field 'key' is flagged nullable")));
   }
   {
     ForeignSchemas f;
-    EXPECT_THAT(ImportType(f.Node("+m", {f.Node("i")})),
-                StatusIs(StatusCode::Invalid, HasSubstr("expects a struct child of 2 fields (key, value) but found int32")));
+    EXPECT_THAT(
+        ImportType(f.Node("+m", {f.Node("i")})),
+        StatusIs(StatusCode::Invalid,
+                 HasSubstr("expects a struct child of 2 fields (key, value) but found int32")));
   }
   {
     // Entries flagged nullable by a lax producer are accepted: entries are never null.
     ForeignSchemas f;
-    ArrowSchema* entries = f.Node("+s", {f.Node("u", {}, 0, "key"), f.Node("i", {}, 2, "value")}, ARROW_FLAG_NULLABLE,
-                                  "entries");
+    ArrowSchema* entries = f.Node("+s", {f.Node("u", {}, 0, "key"), f.Node("i", {}, 2, "value")},
+                                  ARROW_FLAG_NULLABLE, "entries");
     auto type = ImportType(f.Node("+m", {entries}));
     ASSERT_OK(type);
     EXPECT_TRUE((*type)->Equals(*map(utf8(), int32())));
   }
   {
     ForeignSchemas f;
-    EXPECT_THAT(ImportType(f.Node("+r", {f.Node("f", {}, 0, "run_ends"), f.Node("i", {}, 2, "values")})),
-                StatusIs(StatusCode::Invalid, HasSubstr("run ends of int16, int32 or int64 but found float")));
+    EXPECT_THAT(
+        ImportType(f.Node("+r", {f.Node("f", {}, 0, "run_ends"), f.Node("i", {}, 2, "values")})),
+        StatusIs(StatusCode::Invalid,
+                 HasSubstr("run ends of int16, int32 or int64 but found float")));
   }
 }
 
@@ -917,7 +1019,8 @@ TEST(CBridgeMalformedSchemaTest, CyclesAndDeepNestingAreRefused) {
     ArrowSchema* loop = f.Node("+l", {nullptr}, ARROW_FLAG_NULLABLE, "loop");
     loop->children[0] = loop;  // a list of itself
     ArrowSchema* s = f.Node("+l", {loop});
-    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid, HasSubstr("nesting is deeper than 64 levels")));
+    EXPECT_THAT(ImportType(s),
+                StatusIs(StatusCode::Invalid, HasSubstr("nesting is deeper than 64 levels")));
     f.ExpectAllReleasedOnce();
   }
   {
@@ -926,14 +1029,16 @@ TEST(CBridgeMalformedSchemaTest, CyclesAndDeepNestingAreRefused) {
     ForeignSchemas f;
     ArrowSchema* s = f.Node("+l", {nullptr});
     s->children[0] = s;
-    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid, HasSubstr("child 0 of '+l': ArrowSchema is released")));
+    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid,
+                                        HasSubstr("child 0 of '+l': ArrowSchema is released")));
   }
   {
     // A legitimate but absurdly deep type: 100 nested lists.
     ForeignSchemas f;
     ArrowSchema* s = f.Node("i");
     for (int i = 0; i < 100; ++i) s = f.Node("+l", {s});
-    EXPECT_THAT(ImportType(s), StatusIs(StatusCode::Invalid, HasSubstr("nesting is deeper than 64 levels")));
+    EXPECT_THAT(ImportType(s),
+                StatusIs(StatusCode::Invalid, HasSubstr("nesting is deeper than 64 levels")));
     f.ExpectAllReleasedOnce();
   }
   {
@@ -975,7 +1080,8 @@ TEST_F(CBridgeTest, ExportedStructsDescribeTheLayout) {
   }
   {
     // Binary views append the sizes of their variadic buffers.
-    auto data = m_.Views(utf8_view(), {"a string well over twelve bytes", "and one more of those", "x"});
+    auto data =
+        m_.Views(utf8_view(), {"a string well over twelve bytes", "and one more of those", "x"});
     UniqueArrowArray c;
     ASSERT_OK(ExportArray(*MakeArray(data), c.get()));
     ASSERT_EQ(c->n_buffers, 5);
@@ -1021,8 +1127,8 @@ TEST_F(CBridgeTest, ExportRejectsArrayDataThatBreaksTheLayout) {
 
 TEST_F(CBridgeTest, AChildMovedOutLivesOnAfterItsParentIsReleased) {
   auto type = struct_({field("a", int32()), field("b", utf8())});
-  ArrayPtr original = MakeArray(ArrayData::Make(type, 3, {nullptr},
-                                                {m_.Int32s({1, 2, 3}), m_.Strings({"x", "y", "z"})}, 0));
+  ArrayPtr original = MakeArray(
+      ArrayData::Make(type, 3, {nullptr}, {m_.Int32s({1, 2, 3}), m_.Strings({"x", "y", "z"})}, 0));
   UniqueArrowArray parent;
   ASSERT_OK(ExportArray(*original, parent.get()));
   original.reset();
@@ -1082,7 +1188,8 @@ class CBridgeMalformedArrayTest : public CBridgeTest {
     CountReleases(c.get(), &releases);
     // Keep what the producer will free, then damage the consumer-visible copy.
     tamper(c.get());
-    EXPECT_THAT(ImportArray(c.get(), data->type), StatusIs(StatusCode::Invalid, HasSubstr(message)));
+    EXPECT_THAT(ImportArray(c.get(), data->type),
+                StatusIs(StatusCode::Invalid, HasSubstr(message)));
     EXPECT_TRUE(c.is_released());
     EXPECT_EQ(releases, 1);
   }
@@ -1090,23 +1197,40 @@ class CBridgeMalformedArrayTest : public CBridgeTest {
 
 TEST_F(CBridgeMalformedArrayTest, CountsLengthsAndOffsets) {
   auto ints = [this] { return m_.Int32s({1, 2, 3, 4}, {true, false, true, true}); };
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->length = -1; }, "length is -1, expected >= 0");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->offset = -2; }, "offset is -2, expected >= 0");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->null_count = 5; }, "null_count is 5, expected -1 or within [0, 4]");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->null_count = -7; }, "null_count is -7");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->offset = INT64_MAX; }, "overflows int64");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->n_buffers = 3; }, "int32 array: expected 2 buffers but found n_buffers = 3");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->n_buffers = -1; }, "n_buffers is -1, expected >= 0");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->n_children = 1; }, "expected 0 children but found n_children = 1");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->n_children = -1; }, "n_children is -1");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->buffers = nullptr; }, "buffers is null but n_buffers is 2");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->null_count = 1, a->buffers[0] = nullptr; },
-                "null_count is 1 but the validity buffer is null");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->buffers[1] = nullptr; },
-                "buffer 1 (values) is null but 16 bytes are expected");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->buffers[1] = static_cast<const uint8_t*>(a->buffers[1]) + 1; },
-                "is not aligned to 4 bytes");
-  ExpectInvalid(ints(), [](ArrowArray* a) { a->dictionary = a; }, "dictionary is set, expected null");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->length = -1; }, "length is -1, expected >= 0");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->offset = -2; }, "offset is -2, expected >= 0");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->null_count = 5; },
+      "null_count is 5, expected -1 or within [0, 4]");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->null_count = -7; }, "null_count is -7");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->offset = INT64_MAX; }, "overflows int64");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->n_buffers = 3; },
+      "int32 array: expected 2 buffers but found n_buffers = 3");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->n_buffers = -1; }, "n_buffers is -1, expected >= 0");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->n_children = 1; },
+      "expected 0 children but found n_children = 1");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->n_children = -1; }, "n_children is -1");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->buffers = nullptr; }, "buffers is null but n_buffers is 2");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->null_count = 1, a->buffers[0] = nullptr; },
+      "null_count is 1 but the validity buffer is null");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->buffers[1] = nullptr; },
+      "buffer 1 (values) is null but 16 bytes are expected");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->buffers[1] = static_cast<const uint8_t*>(a->buffers[1]) + 1; },
+      "is not aligned to 4 bytes");
+  ExpectInvalid(
+      ints(), [](ArrowArray* a) { a->dictionary = a; }, "dictionary is set, expected null");
 }
 
 TEST_F(CBridgeMalformedArrayTest, NestedLayouts) {
@@ -1114,46 +1238,75 @@ TEST_F(CBridgeMalformedArrayTest, NestedLayouts) {
     return ArrayData::Make(struct_({field("a", int32()), field("b", utf8())}), 2, {nullptr},
                            {m_.Int32s({1, 2}), m_.Strings({"x", "y"})}, 0);
   };
-  ExpectInvalid(strct(), [](ArrowArray* a) { a->n_children = 1; }, "expected 2 children but found n_children = 1");
-  ExpectInvalid(strct(), [](ArrowArray* a) { a->children = nullptr; }, "children is null but n_children is 2");
-  ExpectInvalid(strct(), [](ArrowArray* a) { a->children[1] = nullptr; }, "child 1: ArrowArray pointer is null");
-  ExpectInvalid(strct(), [](ArrowArray* a) { a->children[0]->length = -4; }, "child 0: int32 array: length is -4");
-  ExpectInvalid(strct(), [](ArrowArray* a) { a->children[1]->n_buffers = 2; },
-                "child 1: string array: expected 3 buffers but found n_buffers = 2");
+  ExpectInvalid(
+      strct(), [](ArrowArray* a) { a->n_children = 1; },
+      "expected 2 children but found n_children = 1");
+  ExpectInvalid(
+      strct(), [](ArrowArray* a) { a->children = nullptr; },
+      "children is null but n_children is 2");
+  ExpectInvalid(
+      strct(), [](ArrowArray* a) { a->children[1] = nullptr; },
+      "child 1: ArrowArray pointer is null");
+  ExpectInvalid(
+      strct(), [](ArrowArray* a) { a->children[0]->length = -4; },
+      "child 0: int32 array: length is -4");
+  ExpectInvalid(
+      strct(), [](ArrowArray* a) { a->children[1]->n_buffers = 2; },
+      "child 1: string array: expected 3 buffers but found n_buffers = 2");
   // Structural validation runs after the checks of the interface itself.
-  ExpectInvalid(strct(), [](ArrowArray* a) { a->children[0]->length = 1; }, "imported array failed validation");
+  ExpectInvalid(
+      strct(), [](ArrowArray* a) { a->children[0]->length = 1; },
+      "imported array failed validation");
 
   auto dict = [this] {
     auto d = m_.Fixed<int8_t>(dictionary(int8(), utf8()), {0, 1});
     d->dictionary = m_.Strings({"p", "q"});
     return d;
   };
-  ExpectInvalid(dict(), [](ArrowArray* a) { a->dictionary = nullptr; }, "expected a dictionary but ArrowArray dictionary is null");
-  ExpectInvalid(dict(), [](ArrowArray* a) { a->dictionary->n_buffers = 1; }, "dictionary: string array: expected 3 buffers");
+  ExpectInvalid(
+      dict(), [](ArrowArray* a) { a->dictionary = nullptr; },
+      "expected a dictionary but ArrowArray dictionary is null");
+  ExpectInvalid(
+      dict(), [](ArrowArray* a) { a->dictionary->n_buffers = 1; },
+      "dictionary: string array: expected 3 buffers");
 
   auto views = [this] { return m_.Views(binary_view(), {"long enough to be out of line", "s"}); };
-  ExpectInvalid(views(), [](ArrowArray* a) { a->n_buffers = 2; }, "expected at least 3 buffers but found n_buffers = 2");
-  ExpectInvalid(views(), [](ArrowArray* a) { const_cast<int64_t*>(static_cast<const int64_t*>(a->buffers[4]))[1] = -9; },
-                "variadic data buffer 1 has size -9, expected >= 0");
+  ExpectInvalid(
+      views(), [](ArrowArray* a) { a->n_buffers = 2; },
+      "expected at least 3 buffers but found n_buffers = 2");
+  ExpectInvalid(
+      views(),
+      [](ArrowArray* a) {
+        const_cast<int64_t*>(static_cast<const int64_t*>(a->buffers[4]))[1] = -9;
+      },
+      "variadic data buffer 1 has size -9, expected >= 0");
 
   auto strings = [this] { return m_.Strings({"ab", "c"}); };
-  ExpectInvalid(strings(), [](ArrowArray* a) { const_cast<int32_t*>(static_cast<const int32_t*>(a->buffers[1]))[2] = -3; },
-                "offset at index 2 is -3, expected >= 0");
-  ExpectInvalid(strings(), [](ArrowArray* a) { a->buffers[2] = nullptr; }, "buffer 2 (data) is null but 3 bytes are expected");
+  ExpectInvalid(
+      strings(),
+      [](ArrowArray* a) {
+        const_cast<int32_t*>(static_cast<const int32_t*>(a->buffers[1]))[2] = -3;
+      },
+      "offset at index 2 is -3, expected >= 0");
+  ExpectInvalid(
+      strings(), [](ArrowArray* a) { a->buffers[2] = nullptr; },
+      "buffer 2 (data) is null but 3 bytes are expected");
 }
 
 TEST_F(CBridgeMalformedArrayTest, ReleasedOrNullInput) {
   EXPECT_THAT(ImportArray(static_cast<ArrowArray*>(nullptr), int32()),
               StatusIs(StatusCode::Invalid, HasSubstr("ArrowArray pointer is null")));
   ArrowArray released{};
-  EXPECT_THAT(ImportArray(&released, int32()), StatusIs(StatusCode::Invalid, HasSubstr("ArrowArray is released")));
+  EXPECT_THAT(ImportArray(&released, int32()),
+              StatusIs(StatusCode::Invalid, HasSubstr("ArrowArray is released")));
   // A bad schema still releases the array passed with it.
   UniqueArrowArray c;
   ASSERT_OK(ExportArray(*MakeArray(m_.Int32s({1})), c.get()));
   int releases = 0;
   CountReleases(c.get(), &releases);
   ArrowSchema bad_schema{};
-  EXPECT_THAT(ImportArray(c.get(), &bad_schema), StatusIs(StatusCode::Invalid, HasSubstr("ArrowSchema is released")));
+  EXPECT_THAT(ImportArray(c.get(), &bad_schema),
+              StatusIs(StatusCode::Invalid, HasSubstr("ArrowSchema is released")));
   EXPECT_EQ(releases, 1);
 }
 
@@ -1206,16 +1359,19 @@ TEST_F(CBridgeTest, ZeroLengthArraysMayLeaveBuffersOut) {
 // Record batches.
 
 SchemaPtr BatchSchema() {
-  return schema({field("id", int32(), false), field("name", utf8())}, key_value_metadata({{"source", "test"}}));
+  return schema({field("id", int32(), false), field("name", utf8())},
+                key_value_metadata({{"source", "test"}}));
 }
 
 RecordBatchPtr MakeBatch(const Maker& m, std::vector<int32_t> ids) {
   std::vector<std::optional<std::string>> names;
   for (int32_t id : ids) {
-    names.push_back(id % 3 == 0 ? std::nullopt : std::optional<std::string>("n" + std::to_string(id)));
+    names.push_back(id % 3 == 0 ? std::nullopt
+                                : std::optional<std::string>("n" + std::to_string(id)));
   }
   const auto n = static_cast<int64_t>(ids.size());
-  return RecordBatch::Make(BatchSchema(), n, {MakeArray(m.Int32s(ids)), MakeArray(m.Strings(names))});
+  return RecordBatch::Make(BatchSchema(), n,
+                           {MakeArray(m.Int32s(ids)), MakeArray(m.Strings(names))});
 }
 
 TEST_F(CBridgeTest, RecordBatchRoundTrip) {
@@ -1239,9 +1395,10 @@ TEST_F(CBridgeTest, RecordBatchRoundTrip) {
 TEST_F(CBridgeTest, RecordBatchFromAnOffsetStructArraySlicesTheColumns) {
   // A struct array with a non-zero offset: the columns start at that offset.
   auto type = struct_(BatchSchema()->fields());
-  ArrayPtr strct = MakeArray(ArrayData::Make(type, 4, {nullptr},
-                                             {m_.Int32s({10, 20, 30, 40}), m_.Strings({"a", "b", "c", "d"})}, 0))
-                       ->Slice(2, 2);
+  ArrayPtr strct =
+      MakeArray(ArrayData::Make(type, 4, {nullptr},
+                                {m_.Int32s({10, 20, 30, 40}), m_.Strings({"a", "b", "c", "d"})}, 0))
+          ->Slice(2, 2);
   UniqueArrowArray c;
   ASSERT_OK(ExportArray(*strct, c.get()));
   EXPECT_EQ(c->offset, 2);
@@ -1277,15 +1434,20 @@ TEST_F(CBridgeTest, RecordBatchImportRefusesTopLevelNullsAndNonStructs) {
 // Yields its batches, then the end; optionally fails instead of yielding batch `fail_at`.
 class ScriptedReader : public RecordBatchReader {
  public:
-  ScriptedReader(SchemaPtr schema, RecordBatchVector batches, int fail_at = -1, Status failure = Status::OK())
-      : schema_(std::move(schema)), batches_(std::move(batches)), fail_at_(fail_at), failure_(std::move(failure)) {}
+  ScriptedReader(SchemaPtr schema, RecordBatchVector batches, int fail_at = -1,
+                 Status failure = Status::OK())
+      : schema_(std::move(schema)),
+        batches_(std::move(batches)),
+        fail_at_(fail_at),
+        failure_(std::move(failure)) {}
   SchemaPtr schema() const override { return schema_; }
   Status ReadNext(RecordBatchPtr* batch) override {
     if (next_ == fail_at_) {
       ++next_;
       return failure_;
     }
-    *batch = next_ < static_cast<int>(batches_.size()) ? batches_[static_cast<size_t>(next_)] : nullptr;
+    *batch =
+        next_ < static_cast<int>(batches_.size()) ? batches_[static_cast<size_t>(next_)] : nullptr;
     ++next_;
     return Status::OK();
   }
@@ -1299,7 +1461,8 @@ class ScriptedReader : public RecordBatchReader {
 };
 
 TEST_F(CBridgeTest, StreamRoundTrip) {
-  RecordBatchVector batches = {MakeBatch(m_, {1, 2, 3}), MakeBatch(m_, {}), MakeBatch(m_, {4, 5, 6, 7})};
+  RecordBatchVector batches = {MakeBatch(m_, {1, 2, 3}), MakeBatch(m_, {}),
+                               MakeBatch(m_, {4, 5, 6, 7})};
   auto source = std::make_shared<ScriptedReader>(BatchSchema(), batches);
   std::weak_ptr<RecordBatchReader> weak_source = source;
   UniqueArrowArrayStream stream;
@@ -1343,7 +1506,8 @@ TEST_F(CBridgeTest, StreamRoundTrip) {
     ASSERT_NE(got, nullptr);
     EXPECT_TRUE(got->Equals(*expected)) << got->ToString();
     // Zero copy through the stream as well.
-    EXPECT_EQ(got->column(0)->data()->buffers[1]->data(), expected->column(0)->data()->buffers[1]->data());
+    EXPECT_EQ(got->column(0)->data()->buffers[1]->data(),
+              expected->column(0)->data()->buffers[1]->data());
   }
   RecordBatchPtr end;
   ASSERT_OK((*reader)->ReadNext(&end));
@@ -1356,8 +1520,8 @@ TEST_F(CBridgeTest, StreamRoundTrip) {
 }
 
 TEST_F(CBridgeTest, StreamExportSpeaksErrnoAndKeepsTheLastError) {
-  auto source = std::make_shared<ScriptedReader>(BatchSchema(), RecordBatchVector{MakeBatch(m_, {1})}, 1,
-                                                 Status::Invalid("boom at batch 1"));
+  auto source = std::make_shared<ScriptedReader>(
+      BatchSchema(), RecordBatchVector{MakeBatch(m_, {1})}, 1, Status::Invalid("boom at batch 1"));
   UniqueArrowArrayStream stream;
   ASSERT_OK(ExportRecordBatchReader(source, stream.get()));
   UniqueArrowSchema schema;
@@ -1396,14 +1560,16 @@ TEST_F(CBridgeTest, StreamErrorCodesFollowTheStatus) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.status.ToString());
     UniqueArrowArrayStream stream;
-    ASSERT_OK(ExportRecordBatchReader(std::make_shared<ScriptedReader>(BatchSchema(), RecordBatchVector{}, 0, c.status),
-                                      stream.get()));
+    ASSERT_OK(ExportRecordBatchReader(
+        std::make_shared<ScriptedReader>(BatchSchema(), RecordBatchVector{}, 0, c.status),
+        stream.get()));
     UniqueArrowArray out;
     EXPECT_EQ(stream->get_next(stream.get(), out.get()), c.code);
     // And back through an imported reader: the code and the producer's message survive.
     UniqueArrowArrayStream again;
-    ASSERT_OK(ExportRecordBatchReader(std::make_shared<ScriptedReader>(BatchSchema(), RecordBatchVector{}, 0, c.status),
-                                      again.get()));
+    ASSERT_OK(ExportRecordBatchReader(
+        std::make_shared<ScriptedReader>(BatchSchema(), RecordBatchVector{}, 0, c.status),
+        again.get()));
     auto reader = ImportRecordBatchReader(again.get());
     ASSERT_OK(reader);
     RecordBatchPtr batch;
@@ -1416,8 +1582,8 @@ TEST_F(CBridgeTest, StreamRefusesABatchOfAnotherSchema) {
   auto other = RecordBatch::Make(schema({field("x", int64())}), 1,
                                  {MakeArray(m_.Fixed<int64_t>(int64(), {1}))});
   UniqueArrowArrayStream stream;
-  ASSERT_OK(ExportRecordBatchReader(std::make_shared<ScriptedReader>(BatchSchema(), RecordBatchVector{other}),
-                                    stream.get()));
+  ASSERT_OK(ExportRecordBatchReader(
+      std::make_shared<ScriptedReader>(BatchSchema(), RecordBatchVector{other}), stream.get()));
   UniqueArrowArray out;
   EXPECT_EQ(stream->get_next(stream.get(), out.get()), EINVAL);
   EXPECT_THAT(std::string(stream->get_last_error(stream.get())), HasSubstr("schema differs"));
@@ -1435,18 +1601,22 @@ TEST_F(CBridgeTest, StreamImportReportsAFailingSchemaAndReleasesTheStream) {
     }
   };
   int releases = 0;
-  ArrowArrayStream stream{&Producer::GetSchema, &Producer::GetNext, &Producer::LastError, &Producer::Release, &releases};
+  ArrowArrayStream stream{&Producer::GetSchema, &Producer::GetNext, &Producer::LastError,
+                          &Producer::Release, &releases};
   EXPECT_THAT(ImportRecordBatchReader(&stream),
-              StatusIs(StatusCode::OutOfMemory, HasSubstr("get_schema failed with ENOMEM: no memory for the schema")));
+              StatusIs(StatusCode::OutOfMemory,
+                       HasSubstr("get_schema failed with ENOMEM: no memory for the schema")));
   EXPECT_EQ(releases, 1);
   EXPECT_EQ(stream.release, nullptr);
 
   ArrowArrayStream released{};
-  EXPECT_THAT(ImportRecordBatchReader(&released), StatusIs(StatusCode::Invalid, HasSubstr("released")));
+  EXPECT_THAT(ImportRecordBatchReader(&released),
+              StatusIs(StatusCode::Invalid, HasSubstr("released")));
 }
 
 TEST_F(CBridgeTest, ClosingAnImportedReaderReleasesTheStream) {
-  auto source = std::make_shared<ScriptedReader>(BatchSchema(), RecordBatchVector{MakeBatch(m_, {1, 2})});
+  auto source =
+      std::make_shared<ScriptedReader>(BatchSchema(), RecordBatchVector{MakeBatch(m_, {1, 2})});
   std::weak_ptr<RecordBatchReader> weak_source = source;
   UniqueArrowArrayStream stream;
   ASSERT_OK(ExportRecordBatchReader(std::move(source), stream.get()));

@@ -65,7 +65,9 @@ class UniqueCStruct {
   /// Takes `source` (not null) over: copies it bitwise and marks `source`
   /// released (the spec's "moving" of a struct).
   explicit UniqueCStruct(CStruct* source) noexcept : value_(*source) { source->release = nullptr; }
-  UniqueCStruct(UniqueCStruct&& other) noexcept : value_(other.value_) { other.value_.release = nullptr; }
+  UniqueCStruct(UniqueCStruct&& other) noexcept : value_(other.value_) {
+    other.value_.release = nullptr;
+  }
   UniqueCStruct& operator=(UniqueCStruct&& other) noexcept {
     if (this != &other) {
       reset();

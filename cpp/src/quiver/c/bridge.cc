@@ -38,16 +38,21 @@ constexpr int kMaxNestingDepth = 64;
 
 const DataType& StorageOf(const DataType& type) {
   const DataType* t = &type;
-  while (t->id() == TypeId::EXTENSION) t = static_cast<const ExtensionType&>(*t).storage_type().get();
+  while (t->id() == TypeId::EXTENSION)
+    t = static_cast<const ExtensionType&>(*t).storage_type().get();
   return *t;
 }
 
 char UnitChar(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::SECOND: return 's';
-    case TimeUnit::MILLI: return 'm';
-    case TimeUnit::MICRO: return 'u';
-    case TimeUnit::NANO: return 'n';
+    case TimeUnit::SECOND:
+      return 's';
+    case TimeUnit::MILLI:
+      return 'm';
+    case TimeUnit::MICRO:
+      return 'u';
+    case TimeUnit::NANO:
+      return 'n';
   }
   return '?';
 }
@@ -63,14 +68,17 @@ bool HasValidityBitmap(TypeId id) {
 int CBufferCount(TypeId id) {
   switch (id) {
     case TypeId::NA:
-    case TypeId::RUN_END_ENCODED: return 0;
+    case TypeId::RUN_END_ENCODED:
+      return 0;
     case TypeId::SPARSE_UNION:
     case TypeId::STRUCT:
-    case TypeId::FIXED_SIZE_LIST: return 1;
+    case TypeId::FIXED_SIZE_LIST:
+      return 1;
     case TypeId::DENSE_UNION:
     case TypeId::LIST:
     case TypeId::LARGE_LIST:
-    case TypeId::MAP: return 2;
+    case TypeId::MAP:
+      return 2;
     case TypeId::BINARY:
     case TypeId::STRING:
     case TypeId::LARGE_BINARY:
@@ -78,8 +86,10 @@ int CBufferCount(TypeId id) {
     case TypeId::LIST_VIEW:
     case TypeId::LARGE_LIST_VIEW:
     case TypeId::BINARY_VIEW:
-    case TypeId::STRING_VIEW: return 3;
-    default: return 2;  // validity + values (fixed width, dictionary indices)
+    case TypeId::STRING_VIEW:
+      return 3;
+    default:
+      return 2;  // validity + values (fixed width, dictionary indices)
   }
 }
 
@@ -91,12 +101,15 @@ int ChildCount(const DataType& storage) {
     case TypeId::LIST_VIEW:
     case TypeId::LARGE_LIST_VIEW:
     case TypeId::FIXED_SIZE_LIST:
-    case TypeId::MAP: return 1;
+    case TypeId::MAP:
+      return 1;
     case TypeId::STRUCT:
     case TypeId::SPARSE_UNION:
     case TypeId::DENSE_UNION:
-    case TypeId::RUN_END_ENCODED: return storage.num_fields();
-    default: return 0;
+    case TypeId::RUN_END_ENCODED:
+      return storage.num_fields();
+    default:
+      return 0;
   }
 }
 
@@ -147,14 +160,15 @@ Result<std::vector<std::pair<std::string, std::string>>> DecodeMetadata(const ch
   for (int32_t i = 0; i < n; ++i) {
     const int32_t key_len = get_int();
     if (key_len < 0) {
-      return Status::Invalid("malformed metadata: key ", i, " has length ", key_len, ", expected >= 0");
+      return Status::Invalid("malformed metadata: key ", i, " has length ", key_len,
+                             ", expected >= 0");
     }
     std::string key(p, static_cast<size_t>(key_len));
     p += key_len;
     const int32_t value_len = get_int();
     if (value_len < 0) {
-      return Status::Invalid("malformed metadata: value ", i, " (key '", key, "') has length ", value_len,
-                             ", expected >= 0");
+      return Status::Invalid("malformed metadata: value ", i, " (key '", key, "') has length ",
+                             value_len, ", expected >= 0");
     }
     std::string value(p, static_cast<size_t>(value_len));
     p += value_len;
@@ -191,19 +205,32 @@ void ReleaseExportedSchema(ArrowSchema* schema) {
 // The format string of a non-dictionary storage type.
 std::string FormatOf(const DataType& type) {
   switch (type.id()) {
-    case TypeId::NA: return "n";
-    case TypeId::BOOL: return "b";
-    case TypeId::INT8: return "c";
-    case TypeId::UINT8: return "C";
-    case TypeId::INT16: return "s";
-    case TypeId::UINT16: return "S";
-    case TypeId::INT32: return "i";
-    case TypeId::UINT32: return "I";
-    case TypeId::INT64: return "l";
-    case TypeId::UINT64: return "L";
-    case TypeId::HALF_FLOAT: return "e";
-    case TypeId::FLOAT: return "f";
-    case TypeId::DOUBLE: return "g";
+    case TypeId::NA:
+      return "n";
+    case TypeId::BOOL:
+      return "b";
+    case TypeId::INT8:
+      return "c";
+    case TypeId::UINT8:
+      return "C";
+    case TypeId::INT16:
+      return "s";
+    case TypeId::UINT16:
+      return "S";
+    case TypeId::INT32:
+      return "i";
+    case TypeId::UINT32:
+      return "I";
+    case TypeId::INT64:
+      return "l";
+    case TypeId::UINT64:
+      return "L";
+    case TypeId::HALF_FLOAT:
+      return "e";
+    case TypeId::FLOAT:
+      return "f";
+    case TypeId::DOUBLE:
+      return "g";
     case TypeId::DECIMAL32:
     case TypeId::DECIMAL64:
     case TypeId::DECIMAL128:
@@ -214,8 +241,10 @@ std::string FormatOf(const DataType& type) {
       if (type.id() != TypeId::DECIMAL128) f += "," + std::to_string(type.byte_width() * 8);
       return f;
     }
-    case TypeId::DATE32: return "tdD";
-    case TypeId::DATE64: return "tdm";
+    case TypeId::DATE32:
+      return "tdD";
+    case TypeId::DATE64:
+      return "tdm";
     case TypeId::TIME32:
     case TypeId::TIME64:
       return std::string("tt") + UnitChar(static_cast<const TemporalUnitType&>(type).unit());
@@ -225,25 +254,40 @@ std::string FormatOf(const DataType& type) {
     }
     case TypeId::DURATION:
       return std::string("tD") + UnitChar(static_cast<const TemporalUnitType&>(type).unit());
-    case TypeId::INTERVAL_MONTHS: return "tiM";
-    case TypeId::INTERVAL_DAY_TIME: return "tiD";
-    case TypeId::INTERVAL_MONTH_DAY_NANO: return "tin";
-    case TypeId::BINARY: return "z";
-    case TypeId::STRING: return "u";
-    case TypeId::LARGE_BINARY: return "Z";
-    case TypeId::LARGE_STRING: return "U";
-    case TypeId::BINARY_VIEW: return "vz";
-    case TypeId::STRING_VIEW: return "vu";
+    case TypeId::INTERVAL_MONTHS:
+      return "tiM";
+    case TypeId::INTERVAL_DAY_TIME:
+      return "tiD";
+    case TypeId::INTERVAL_MONTH_DAY_NANO:
+      return "tin";
+    case TypeId::BINARY:
+      return "z";
+    case TypeId::STRING:
+      return "u";
+    case TypeId::LARGE_BINARY:
+      return "Z";
+    case TypeId::LARGE_STRING:
+      return "U";
+    case TypeId::BINARY_VIEW:
+      return "vz";
+    case TypeId::STRING_VIEW:
+      return "vu";
     case TypeId::FIXED_SIZE_BINARY:
       return "w:" + std::to_string(static_cast<const FixedSizeBinaryType&>(type).width());
-    case TypeId::LIST: return "+l";
-    case TypeId::LARGE_LIST: return "+L";
-    case TypeId::LIST_VIEW: return "+vl";
-    case TypeId::LARGE_LIST_VIEW: return "+vL";
+    case TypeId::LIST:
+      return "+l";
+    case TypeId::LARGE_LIST:
+      return "+L";
+    case TypeId::LIST_VIEW:
+      return "+vl";
+    case TypeId::LARGE_LIST_VIEW:
+      return "+vL";
     case TypeId::FIXED_SIZE_LIST:
       return "+w:" + std::to_string(static_cast<const FixedSizeListType&>(type).list_size());
-    case TypeId::STRUCT: return "+s";
-    case TypeId::MAP: return "+m";
+    case TypeId::STRUCT:
+      return "+s";
+    case TypeId::MAP:
+      return "+m";
     case TypeId::SPARSE_UNION:
     case TypeId::DENSE_UNION: {
       const auto& t = static_cast<const UnionType&>(type);
@@ -254,23 +298,25 @@ std::string FormatOf(const DataType& type) {
       }
       return f;
     }
-    case TypeId::RUN_END_ENCODED: return "+r";
+    case TypeId::RUN_END_ENCODED:
+      return "+r";
     case TypeId::DICTIONARY:
-    case TypeId::EXTENSION: break;  // handled by the caller
+    case TypeId::EXTENSION:
+      break;  // handled by the caller
   }
   return "";
 }
 
-Status FillSchema(std::string_view name, const DataType& type, bool nullable, const MetadataPtr& metadata,
-                  int depth, ArrowSchema* out);
+Status FillSchema(std::string_view name, const DataType& type, bool nullable,
+                  const MetadataPtr& metadata, int depth, ArrowSchema* out);
 
 Status FillSchema(const Field& field, int depth, ArrowSchema* out) {
   if (!field.type()) return Status::Invalid("field '", field.name(), "' has no type");
   return FillSchema(field.name(), *field.type(), field.nullable(), field.metadata(), depth, out);
 }
 
-Status FillSchema(std::string_view name, const DataType& type, bool nullable, const MetadataPtr& metadata,
-                  int depth, ArrowSchema* out) {
+Status FillSchema(std::string_view name, const DataType& type, bool nullable,
+                  const MetadataPtr& metadata, int depth, ArrowSchema* out) {
   if (depth > kMaxNestingDepth) {
     return Status::Invalid("type nesting is deeper than ", kMaxNestingDepth, " levels");
   }
@@ -285,7 +331,8 @@ Status FillSchema(std::string_view name, const DataType& type, bool nullable, co
   const DataType* t = &type;
   if (t->id() == TypeId::EXTENSION) {
     const auto& ext = static_cast<const ExtensionType&>(*t);
-    if (!ext.storage_type()) return Status::Invalid("extension type ", ext.extension_name(), " has no storage type");
+    if (!ext.storage_type())
+      return Status::Invalid("extension type ", ext.extension_name(), " has no storage type");
     if (ext.storage_type()->id() == TypeId::EXTENSION) {
       return Status::Invalid("extension type ", ext.extension_name(),
                              " has an extension storage type (", ext.storage_type()->ToString(),
@@ -301,8 +348,9 @@ Status FillSchema(std::string_view name, const DataType& type, bool nullable, co
     const auto& dict = static_cast<const DictionaryType&>(*t);
     priv->format = FormatOf(*dict.index_type());
     if (dict.ordered()) flags |= ARROW_FLAG_DICTIONARY_ORDERED;
-    QUIVER_RETURN_NOT_OK(FillSchema("", *dict.value_type(), true, nullptr, depth + 1, &priv->dictionary)
-                             .WithContext("dictionary values"));
+    QUIVER_RETURN_NOT_OK(
+        FillSchema("", *dict.value_type(), true, nullptr, depth + 1, &priv->dictionary)
+            .WithContext("dictionary values"));
   } else {
     priv->format = FormatOf(*t);
     if (t->id() == TypeId::MAP && static_cast<const MapType&>(*t).keys_sorted()) {
@@ -310,8 +358,9 @@ Status FillSchema(std::string_view name, const DataType& type, bool nullable, co
     }
     priv->children.resize(static_cast<size_t>(t->num_fields()), ArrowSchema{});
     for (int i = 0; i < t->num_fields(); ++i) {
-      QUIVER_RETURN_NOT_OK(FillSchema(*t->field(i), depth + 1, &priv->children[static_cast<size_t>(i)])
-                               .WithContext("child " + std::to_string(i) + " ('" + t->field(i)->name() + "')"));
+      QUIVER_RETURN_NOT_OK(
+          FillSchema(*t->field(i), depth + 1, &priv->children[static_cast<size_t>(i)])
+              .WithContext("child " + std::to_string(i) + " ('" + t->field(i)->name() + "')"));
     }
     for (ArrowSchema& c : priv->children) priv->child_pointers.push_back(&c);
   }
@@ -375,12 +424,12 @@ Status FillArray(const ArrayDataPtr& data, int depth, ArrowArray* out) {
   const auto nbuffers = data->buffers.size();
   if (is_binary_view(id)) {
     if (nbuffers < 2) {
-      return Status::Invalid("cannot export ", data->type->ToString(), " array: expected at least 2 buffers but found ",
-                             nbuffers);
+      return Status::Invalid("cannot export ", data->type->ToString(),
+                             " array: expected at least 2 buffers but found ", nbuffers);
     }
   } else if (nbuffers != static_cast<size_t>(CBufferCount(id))) {
-    return Status::Invalid("cannot export ", data->type->ToString(), " array: expected ", CBufferCount(id),
-                           " buffers but found ", nbuffers);
+    return Status::Invalid("cannot export ", data->type->ToString(), " array: expected ",
+                           CBufferCount(id), " buffers but found ", nbuffers);
   }
   for (const auto& b : data->buffers) priv->buffers.push_back(b ? b->data() : nullptr);
   if (is_binary_view(id)) {
@@ -397,16 +446,18 @@ Status FillArray(const ArrayDataPtr& data, int depth, ArrowArray* out) {
   }
   priv->children.resize(nchildren, ArrowArray{});
   for (size_t i = 0; i < nchildren; ++i) {
-    QUIVER_RETURN_NOT_OK(
-        FillArray(data->child_data[i], depth + 1, &priv->children[i]).WithContext("child " + std::to_string(i)));
+    QUIVER_RETURN_NOT_OK(FillArray(data->child_data[i], depth + 1, &priv->children[i])
+                             .WithContext("child " + std::to_string(i)));
   }
   for (ArrowArray& c : priv->children) priv->child_pointers.push_back(&c);
 
   if (id == TypeId::DICTIONARY) {
     if (!data->dictionary) {
-      return Status::Invalid("cannot export ", data->type->ToString(), " array: it has no dictionary");
+      return Status::Invalid("cannot export ", data->type->ToString(),
+                             " array: it has no dictionary");
     }
-    QUIVER_RETURN_NOT_OK(FillArray(data->dictionary, depth + 1, &priv->dictionary).WithContext("dictionary"));
+    QUIVER_RETURN_NOT_OK(
+        FillArray(data->dictionary, depth + 1, &priv->dictionary).WithContext("dictionary"));
   }
 
   int64_t null_count = data->null_count;
@@ -440,8 +491,8 @@ Status FillArray(const ArrayDataPtr& data, int depth, ArrowArray* out) {
 Result<int64_t> ParseInt(std::string_view s, int64_t min, int64_t max, std::string_view what,
                          std::string_view format) {
   auto fail = [&]() {
-    return Status::Invalid("malformed format string '", format, "': expected ", what, " as an integer in [", min,
-                           ", ", max, "] but found '", s, "'");
+    return Status::Invalid("malformed format string '", format, "': expected ", what,
+                           " as an integer in [", min, ", ", max, "] but found '", s, "'");
   };
   size_t i = 0;
   bool negative = false;
@@ -478,18 +529,23 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
 
 Result<TimeUnit> ParseUnit(char c, std::string_view format) {
   switch (c) {
-    case 's': return TimeUnit::SECOND;
-    case 'm': return TimeUnit::MILLI;
-    case 'u': return TimeUnit::MICRO;
-    case 'n': return TimeUnit::NANO;
+    case 's':
+      return TimeUnit::SECOND;
+    case 'm':
+      return TimeUnit::MILLI;
+    case 'u':
+      return TimeUnit::MICRO;
+    case 'n':
+      return TimeUnit::NANO;
     default:
-      return Status::Invalid("malformed format string '", format, "': expected a time unit s, m, u or n but found '",
-                             std::string(1, c), "'");
+      return Status::Invalid("malformed format string '", format,
+                             "': expected a time unit s, m, u or n but found '", std::string(1, c),
+                             "'");
   }
 }
 
-Status ExpectChildren(std::string_view format, std::string_view type_name, const FieldVector& children,
-                      size_t expected) {
+Status ExpectChildren(std::string_view format, std::string_view type_name,
+                      const FieldVector& children, size_t expected) {
   if (children.size() != expected) {
     return Status::Invalid("format '", format, "' (", type_name, ") expects ", expected, " child",
                            expected == 1 ? "" : "ren", " but found ", children.size());
@@ -503,24 +559,59 @@ Result<TypePtr> ParseFormat(std::string_view f, const FieldVector& children) {
   TypePtr leaf;
   if (f.size() == 1) {
     switch (f[0]) {
-      case 'n': leaf = null(); break;
-      case 'b': leaf = boolean(); break;
-      case 'c': leaf = int8(); break;
-      case 'C': leaf = uint8(); break;
-      case 's': leaf = int16(); break;
-      case 'S': leaf = uint16(); break;
-      case 'i': leaf = int32(); break;
-      case 'I': leaf = uint32(); break;
-      case 'l': leaf = int64(); break;
-      case 'L': leaf = uint64(); break;
-      case 'e': leaf = float16(); break;
-      case 'f': leaf = float32(); break;
-      case 'g': leaf = float64(); break;
-      case 'z': leaf = binary(); break;
-      case 'Z': leaf = large_binary(); break;
-      case 'u': leaf = utf8(); break;
-      case 'U': leaf = large_utf8(); break;
-      default: break;
+      case 'n':
+        leaf = null();
+        break;
+      case 'b':
+        leaf = boolean();
+        break;
+      case 'c':
+        leaf = int8();
+        break;
+      case 'C':
+        leaf = uint8();
+        break;
+      case 's':
+        leaf = int16();
+        break;
+      case 'S':
+        leaf = uint16();
+        break;
+      case 'i':
+        leaf = int32();
+        break;
+      case 'I':
+        leaf = uint32();
+        break;
+      case 'l':
+        leaf = int64();
+        break;
+      case 'L':
+        leaf = uint64();
+        break;
+      case 'e':
+        leaf = float16();
+        break;
+      case 'f':
+        leaf = float32();
+        break;
+      case 'g':
+        leaf = float64();
+        break;
+      case 'z':
+        leaf = binary();
+        break;
+      case 'Z':
+        leaf = large_binary();
+        break;
+      case 'u':
+        leaf = utf8();
+        break;
+      case 'U':
+        leaf = large_utf8();
+        break;
+      default:
+        break;
     }
   } else if (f == "vz") {
     leaf = binary_view();
@@ -542,22 +633,34 @@ Result<TypePtr> ParseFormat(std::string_view f, const FieldVector& children) {
     }
     TypeId id;
     switch (bits) {
-      case 32: id = TypeId::DECIMAL32; break;
-      case 64: id = TypeId::DECIMAL64; break;
-      case 128: id = TypeId::DECIMAL128; break;
-      case 256: id = TypeId::DECIMAL256; break;
+      case 32:
+        id = TypeId::DECIMAL32;
+        break;
+      case 64:
+        id = TypeId::DECIMAL64;
+        break;
+      case 128:
+        id = TypeId::DECIMAL128;
+        break;
+      case 256:
+        id = TypeId::DECIMAL256;
+        break;
       default:
-        return Status::Invalid("malformed format string '", f, "': expected a decimal bit width of 32, 64, 128 or 256 but found ",
+        return Status::Invalid("malformed format string '", f,
+                               "': expected a decimal bit width of 32, 64, 128 or 256 but found ",
                                bits);
     }
     if (precision > DecimalType::MaxPrecision(id)) {
-      return Status::Invalid("format string '", f, "': decimal", bits, " precision must be between 1 and ",
-                             DecimalType::MaxPrecision(id), " but found ", precision);
+      return Status::Invalid("format string '", f, "': decimal", bits,
+                             " precision must be between 1 and ", DecimalType::MaxPrecision(id),
+                             " but found ", precision);
     }
-    QUIVER_ASSIGN_OR_RAISE(leaf, DecimalType::Make(id, static_cast<int32_t>(precision), static_cast<int32_t>(scale)));
+    QUIVER_ASSIGN_OR_RAISE(
+        leaf, DecimalType::Make(id, static_cast<int32_t>(precision), static_cast<int32_t>(scale)));
   } else if (f.starts_with("w:")) {
-    QUIVER_ASSIGN_OR_RAISE(int64_t width,
-                           ParseInt(f.substr(2), 0, std::numeric_limits<int32_t>::max(), "a byte width", f));
+    QUIVER_ASSIGN_OR_RAISE(
+        int64_t width,
+        ParseInt(f.substr(2), 0, std::numeric_limits<int32_t>::max(), "a byte width", f));
     leaf = fixed_size_binary(static_cast<int32_t>(width));
   } else if (f.size() >= 3 && f[0] == 't') {
     const std::string_view head = f.substr(0, 2);
@@ -578,8 +681,9 @@ Result<TypePtr> ParseFormat(std::string_view f, const FieldVector& children) {
     } else if (head == "ts") {
       QUIVER_ASSIGN_OR_RAISE(TimeUnit unit, ParseUnit(f[2], f));
       if (f.size() < 4 || f[3] != ':') {
-        return Status::Invalid("malformed format string '", f,
-                               "': expected ':' and a (possibly empty) time zone after the timestamp unit");
+        return Status::Invalid(
+            "malformed format string '", f,
+            "': expected ':' and a (possibly empty) time zone after the timestamp unit");
       }
       leaf = timestamp(unit, std::string(f.substr(4)));
     }
@@ -598,8 +702,9 @@ Result<TypePtr> ParseFormat(std::string_view f, const FieldVector& children) {
     return large_list_view(children[0]);
   }
   if (f.starts_with("+w:")) {
-    QUIVER_ASSIGN_OR_RAISE(int64_t size,
-                           ParseInt(f.substr(3), 0, std::numeric_limits<int32_t>::max(), "a list size", f));
+    QUIVER_ASSIGN_OR_RAISE(
+        int64_t size,
+        ParseInt(f.substr(3), 0, std::numeric_limits<int32_t>::max(), "a list size", f));
     QUIVER_RETURN_NOT_OK(ExpectChildren(f, "fixed_size_list", children, 1));
     return fixed_size_list(children[0], static_cast<int32_t>(size));
   }
@@ -608,11 +713,13 @@ Result<TypePtr> ParseFormat(std::string_view f, const FieldVector& children) {
     QUIVER_RETURN_NOT_OK(ExpectChildren(f, "map", children, 1));
     const FieldPtr& entries = children[0];
     if (entries->type()->id() != TypeId::STRUCT || entries->type()->num_fields() != 2) {
-      return Status::Invalid("format '+m' (map) expects a struct child of 2 fields (key, value) but found ",
-                             entries->type()->ToString());
+      return Status::Invalid(
+          "format '+m' (map) expects a struct child of 2 fields (key, value) but found ",
+          entries->type()->ToString());
     }
     if (entries->type()->field(0)->nullable()) {
-      return Status::Invalid("format '+m' (map): the key field '", entries->type()->field(0)->name(),
+      return Status::Invalid("format '+m' (map): the key field '",
+                             entries->type()->field(0)->name(),
                              "' is flagged nullable, expected a non-nullable key");
     }
     // The entries of a map are never null; a producer's nullable flag on them carries no meaning.
@@ -625,13 +732,14 @@ Result<TypePtr> ParseFormat(std::string_view f, const FieldVector& children) {
     const std::string_view list = f.substr(4);
     if (!list.empty()) {
       for (std::string_view part : Split(list, ',')) {
-        QUIVER_ASSIGN_OR_RAISE(int64_t code, ParseInt(part, 0, UnionType::kMaxTypeCode, "a union type id", f));
+        QUIVER_ASSIGN_OR_RAISE(int64_t code,
+                               ParseInt(part, 0, UnionType::kMaxTypeCode, "a union type id", f));
         codes.push_back(static_cast<int8_t>(code));
       }
     }
     if (codes.size() != children.size()) {
-      return Status::Invalid("format '", f, "' lists ", codes.size(), " type ids, expected one per child (",
-                             children.size(), ")");
+      return Status::Invalid("format '", f, "' lists ", codes.size(),
+                             " type ids, expected one per child (", children.size(), ")");
     }
     std::vector<bool> seen(UnionType::kMaxTypeCode + 1, false);
     for (int8_t code : codes) {
@@ -647,10 +755,12 @@ Result<TypePtr> ParseFormat(std::string_view f, const FieldVector& children) {
     QUIVER_RETURN_NOT_OK(ExpectChildren(f, "run_end_encoded", children, 2));
     const TypeId run_end_id = children[0]->type()->id();
     if (run_end_id != TypeId::INT16 && run_end_id != TypeId::INT32 && run_end_id != TypeId::INT64) {
-      return Status::Invalid("format '+r' (run_end_encoded) expects run ends of int16, int32 or int64 but found ",
-                             children[0]->type()->ToString());
+      return Status::Invalid(
+          "format '+r' (run_end_encoded) expects run ends of int16, int32 or int64 but found ",
+          children[0]->type()->ToString());
     }
-    QUIVER_ASSIGN_OR_RAISE(TypePtr ree, RunEndEncodedType::Make(children[0]->type(), children[1]->type()));
+    QUIVER_ASSIGN_OR_RAISE(TypePtr ree,
+                           RunEndEncodedType::Make(children[0]->type(), children[1]->type()));
     return ree;
   }
   return Status::Invalid("unknown or malformed format string '", f, "'");
@@ -664,7 +774,8 @@ Status CheckSchemaLive(const ArrowSchema* s) {
 
 Status CheckSchemaStruct(const ArrowSchema* s) {
   QUIVER_RETURN_NOT_OK(CheckSchemaLive(s));
-  if (s->format == nullptr) return Status::Invalid("ArrowSchema format is null, expected a format string");
+  if (s->format == nullptr)
+    return Status::Invalid("ArrowSchema format is null, expected a format string");
   if (s->n_children < 0) {
     return Status::Invalid("ArrowSchema n_children is ", s->n_children, ", expected >= 0");
   }
@@ -688,7 +799,8 @@ Result<FieldPtr> ImportFieldNode(const ArrowSchema& s, int depth) {
     const ArrowSchema* child = s.children[i];
     auto context = [&]() {
       std::string c = "child " + std::to_string(i);
-      if (child != nullptr && child->release != nullptr && child->name != nullptr) c += " ('" + std::string(child->name) + "')";
+      if (child != nullptr && child->release != nullptr && child->name != nullptr)
+        c += " ('" + std::string(child->name) + "')";
       return c + " of '" + std::string(format) + "'";
     };
     if (child == nullptr) return Status::Invalid(context(), ": ArrowSchema pointer is null");
@@ -706,13 +818,15 @@ Result<FieldPtr> ImportFieldNode(const ArrowSchema& s, int depth) {
     if (!index.ok()) return index.status();
     TypePtr index_type = index.MoveValueUnsafe();
     if (!is_integer(index_type->id())) {
-      return Status::Invalid("dictionary-encoded field '", name, "' has index type ", index_type->ToString(),
-                             " (format '", format, "'), expected an integer type");
+      return Status::Invalid("dictionary-encoded field '", name, "' has index type ",
+                             index_type->ToString(), " (format '", format,
+                             "'), expected an integer type");
     }
     auto values = ImportFieldNode(*s.dictionary, depth + 1);
     if (!values.ok()) return values.status().WithContext("dictionary of '" + name + "'");
-    QUIVER_ASSIGN_OR_RAISE(type, DictionaryType::Make(std::move(index_type), (*values)->type(),
-                                                      (s.flags & ARROW_FLAG_DICTIONARY_ORDERED) != 0));
+    QUIVER_ASSIGN_OR_RAISE(type,
+                           DictionaryType::Make(std::move(index_type), (*values)->type(),
+                                                (s.flags & ARROW_FLAG_DICTIONARY_ORDERED) != 0));
   } else {
     QUIVER_ASSIGN_OR_RAISE(type, ParseFormat(format, children));
     if (type->id() == TypeId::MAP && (s.flags & ARROW_FLAG_MAP_KEYS_SORTED) != 0) {
@@ -727,12 +841,14 @@ Result<FieldPtr> ImportFieldNode(const ArrowSchema& s, int depth) {
   int64_t name_index = -1, serialized_index = -1;
   for (size_t i = 0; i < pairs.size(); ++i) {
     if (name_index < 0 && pairs[i].first == kExtensionNameKey) name_index = static_cast<int64_t>(i);
-    if (serialized_index < 0 && pairs[i].first == kExtensionMetadataKey) serialized_index = static_cast<int64_t>(i);
+    if (serialized_index < 0 && pairs[i].first == kExtensionMetadataKey)
+      serialized_index = static_cast<int64_t>(i);
   }
   if (name_index >= 0) {
     std::string serialized =
         serialized_index >= 0 ? pairs[static_cast<size_t>(serialized_index)].second : std::string();
-    type = extension(pairs[static_cast<size_t>(name_index)].second, std::move(type), std::move(serialized));
+    type = extension(pairs[static_cast<size_t>(name_index)].second, std::move(type),
+                     std::move(serialized));
     for (size_t i = 0; i < pairs.size(); ++i) {
       if (static_cast<int64_t>(i) != name_index && static_cast<int64_t>(i) != serialized_index) {
         rest.push_back(std::move(pairs[i]));
@@ -784,30 +900,36 @@ class ArrayImporter {
     const TypeId id = storage.id();
     const std::string what = type->ToString() + " array";
 
-    if (c.release == nullptr) return Status::Invalid(what, ": ArrowArray is released, expected a live one");
+    if (c.release == nullptr)
+      return Status::Invalid(what, ": ArrowArray is released, expected a live one");
     if (c.length < 0) return Status::Invalid(what, ": length is ", c.length, ", expected >= 0");
     if (c.offset < 0) return Status::Invalid(what, ": offset is ", c.offset, ", expected >= 0");
     if (c.null_count < -1 || c.null_count > c.length) {
-      return Status::Invalid(what, ": null_count is ", c.null_count, ", expected -1 or within [0, ", c.length, "]");
+      return Status::Invalid(what, ": null_count is ", c.null_count, ", expected -1 or within [0, ",
+                             c.length, "]");
     }
     int64_t end;
     if (AddOverflows(c.offset, c.length, &end)) {
-      return Status::Invalid(what, ": offset ", c.offset, " + length ", c.length, " overflows int64");
+      return Status::Invalid(what, ": offset ", c.offset, " + length ", c.length,
+                             " overflows int64");
     }
-    if (c.n_buffers < 0) return Status::Invalid(what, ": n_buffers is ", c.n_buffers, ", expected >= 0");
-    if (c.n_children < 0) return Status::Invalid(what, ": n_children is ", c.n_children, ", expected >= 0");
+    if (c.n_buffers < 0)
+      return Status::Invalid(what, ": n_buffers is ", c.n_buffers, ", expected >= 0");
+    if (c.n_children < 0)
+      return Status::Invalid(what, ": n_children is ", c.n_children, ", expected >= 0");
 
     const int min_buffers = CBufferCount(id);
     if (is_binary_view(id) ? c.n_buffers < min_buffers : c.n_buffers != min_buffers) {
-      return Status::Invalid(what, ": expected ", is_binary_view(id) ? "at least " : "", min_buffers,
-                             " buffers but found n_buffers = ", c.n_buffers);
+      return Status::Invalid(what, ": expected ", is_binary_view(id) ? "at least " : "",
+                             min_buffers, " buffers but found n_buffers = ", c.n_buffers);
     }
     if (c.n_buffers > 0 && c.buffers == nullptr) {
       return Status::Invalid(what, ": buffers is null but n_buffers is ", c.n_buffers);
     }
     const int nchildren = ChildCount(storage);
     if (c.n_children != nchildren) {
-      return Status::Invalid(what, ": expected ", nchildren, " children but found n_children = ", c.n_children);
+      return Status::Invalid(what, ": expected ", nchildren,
+                             " children but found n_children = ", c.n_children);
     }
     if (c.n_children > 0 && c.children == nullptr) {
       return Status::Invalid(what, ": children is null but n_children is ", c.n_children);
@@ -816,7 +938,9 @@ class ArrayImporter {
       return Status::Invalid(what, ": expected a dictionary but ArrowArray dictionary is null");
     }
     if (id != TypeId::DICTIONARY && c.dictionary != nullptr) {
-      return Status::Invalid(what, ": ArrowArray dictionary is set, expected null for a type that is not dictionary-encoded");
+      return Status::Invalid(what,
+                             ": ArrowArray dictionary is set, expected null for a type that is not "
+                             "dictionary-encoded");
     }
 
     auto data = std::make_shared<ArrayData>();
@@ -829,11 +953,13 @@ class ArrayImporter {
     if (HasValidityBitmap(id)) {
       if (c.buffers[0] == nullptr) {
         if (c.null_count > 0) {
-          return Status::Invalid(what, ": null_count is ", c.null_count, " but the validity buffer is null");
+          return Status::Invalid(what, ": null_count is ", c.null_count,
+                                 " but the validity buffer is null");
         }
         bufs.push_back(nullptr);
       } else {
-        QUIVER_ASSIGN_OR_RAISE(auto validity, Wrap(c, 0, bit_util::BytesForBits(end), 1, what, "validity"));
+        QUIVER_ASSIGN_OR_RAISE(auto validity,
+                               Wrap(c, 0, bit_util::BytesForBits(end), 1, what, "validity"));
         bufs.push_back(std::move(validity));
       }
     }
@@ -844,7 +970,8 @@ class ArrayImporter {
       case TypeId::RUN_END_ENCODED:
         break;
       case TypeId::BOOL: {
-        QUIVER_ASSIGN_OR_RAISE(auto values, Wrap(c, 1, bit_util::BytesForBits(end), 1, what, "values"));
+        QUIVER_ASSIGN_OR_RAISE(auto values,
+                               Wrap(c, 1, bit_util::BytesForBits(end), 1, what, "values"));
         bufs.push_back(std::move(values));
         break;
       }
@@ -857,7 +984,8 @@ class ArrayImporter {
         // The data buffer extends to the last offset.
         const int64_t data_size = LastOffset(*offsets, end, width);
         if (data_size < 0) {
-          return Status::Invalid(what, ": offset at index ", end, " is ", data_size, ", expected >= 0");
+          return Status::Invalid(what, ": offset at index ", end, " is ", data_size,
+                                 ", expected >= 0");
         }
         QUIVER_ASSIGN_OR_RAISE(auto values, Wrap(c, 2, data_size, 1, what, "data"));
         bufs.push_back(std::move(offsets));
@@ -868,7 +996,8 @@ class ArrayImporter {
       case TypeId::STRING_VIEW: {
         int64_t views_size;
         if (MulOverflows(end, 16, &views_size)) return Overflow(what, end, 16);
-        QUIVER_ASSIGN_OR_RAISE(auto views, Wrap(c, 1, views_size, alignof(BinaryViewHeader), what, "views"));
+        QUIVER_ASSIGN_OR_RAISE(auto views,
+                               Wrap(c, 1, views_size, alignof(BinaryViewHeader), what, "views"));
         bufs.push_back(std::move(views));
         const int64_t num_data = c.n_buffers - 3;
         const int64_t sizes_index = c.n_buffers - 1;
@@ -880,7 +1009,8 @@ class ArrayImporter {
           int64_t size;
           std::memcpy(&size, sizes->data() + k * 8, sizeof(size));
           if (size < 0) {
-            return Status::Invalid(what, ": variadic data buffer ", k, " has size ", size, ", expected >= 0");
+            return Status::Invalid(what, ": variadic data buffer ", k, " has size ", size,
+                                   ", expected >= 0");
           }
           QUIVER_ASSIGN_OR_RAISE(auto buf, Wrap(c, 2 + k, size, 1, what, "variadic data"));
           bufs.push_back(std::move(buf));
@@ -890,7 +1020,8 @@ class ArrayImporter {
       case TypeId::LIST:
       case TypeId::LARGE_LIST:
       case TypeId::MAP: {
-        QUIVER_ASSIGN_OR_RAISE(auto offsets, WrapOffsets(c, 1, end, id == TypeId::LARGE_LIST ? 8 : 4, what));
+        QUIVER_ASSIGN_OR_RAISE(auto offsets,
+                               WrapOffsets(c, 1, end, id == TypeId::LARGE_LIST ? 8 : 4, what));
         bufs.push_back(std::move(offsets));
         break;
       }
@@ -967,8 +1098,9 @@ class ArrayImporter {
   }
 
   // A buffer of `size` bytes at c.buffers[index], sharing ownership of the import.
-  Result<std::shared_ptr<Buffer>> Wrap(const ArrowArray& c, int64_t index, int64_t size, size_t alignment,
-                                       const std::string& what, const char* name) {
+  Result<std::shared_ptr<Buffer>> Wrap(const ArrowArray& c, int64_t index, int64_t size,
+                                       size_t alignment, const std::string& what,
+                                       const char* name) {
     const void* ptr = c.buffers[index];
     if (ptr == nullptr) {
       if (size != 0) {
@@ -980,15 +1112,15 @@ class ArrayImporter {
     // Quiver reads values in place, so they must be naturally aligned; an empty
     // buffer is never read.
     if (size > 0 && reinterpret_cast<uintptr_t>(ptr) % alignment != 0) {
-      return Status::Invalid(what, ": buffer ", index, " (", name, ") at address ", ptr, " is not aligned to ",
-                             alignment, " bytes");
+      return Status::Invalid(what, ": buffer ", index, " (", name, ") at address ", ptr,
+                             " is not aligned to ", alignment, " bytes");
     }
     return Buffer::WrapForeign(static_cast<const uint8_t*>(ptr), size,
                                [owner = owner_]() mutable { owner.reset(); });
   }
 
-  Result<std::shared_ptr<Buffer>> WrapFixed(const ArrowArray& c, int64_t index, int64_t end, const DataType& type,
-                                            const std::string& what) {
+  Result<std::shared_ptr<Buffer>> WrapFixed(const ArrowArray& c, int64_t index, int64_t end,
+                                            const DataType& type, const std::string& what) {
     const int64_t width = type.byte_width();
     int64_t size;
     if (MulOverflows(end, width, &size)) return Overflow(what, end, width);
@@ -1001,12 +1133,13 @@ class ArrayImporter {
 
   // Offsets of `end` elements (end + 1 entries). A zero-length array may leave
   // them out (a null pointer), which reads as all zeros.
-  Result<std::shared_ptr<Buffer>> WrapOffsets(const ArrowArray& c, int64_t index, int64_t end, int width,
-                                              const std::string& what) {
+  Result<std::shared_ptr<Buffer>> WrapOffsets(const ArrowArray& c, int64_t index, int64_t end,
+                                              int width, const std::string& what) {
     int64_t size;
     if (MulOverflows(end + 1, width, &size)) return Overflow(what, end + 1, width);
     if (c.buffers[index] == nullptr && c.length == 0) {
-      if (size <= static_cast<int64_t>(sizeof(kZeros))) return std::make_shared<Buffer>(kZeros, size);
+      if (size <= static_cast<int64_t>(sizeof(kZeros)))
+        return std::make_shared<Buffer>(kZeros, size);
       return AllocateZeroedBuffer(size);
     }
     return Wrap(c, index, size, static_cast<size_t>(width), what, "offsets");
@@ -1028,7 +1161,8 @@ class ArrayImporter {
 
 Result<ArrayDataPtr> ImportArrayData(ArrowArray* array, const TypePtr& type) {
   if (array == nullptr) return Status::Invalid("ArrowArray pointer is null");
-  if (array->release == nullptr) return Status::Invalid("ArrowArray is released, expected a live one");
+  if (array->release == nullptr)
+    return Status::Invalid("ArrowArray is released, expected a live one");
   // Take the struct over first, so that every path out releases it exactly once.
   auto owner = std::make_shared<ImportedArray>();
   owner->c = *array;
@@ -1036,7 +1170,8 @@ Result<ArrayDataPtr> ImportArrayData(ArrowArray* array, const TypePtr& type) {
   if (!type) return Status::Invalid("cannot import an array without a type");
   ArrayImporter importer(owner);
   QUIVER_ASSIGN_OR_RAISE(ArrayDataPtr data, importer.Import(owner->c, type, 0));
-  QUIVER_RETURN_NOT_OK(ValidateArrayData(*data, /*full=*/false).WithContext("imported array failed validation"));
+  QUIVER_RETURN_NOT_OK(
+      ValidateArrayData(*data, /*full=*/false).WithContext("imported array failed validation"));
   return data;
 }
 
@@ -1045,8 +1180,9 @@ Result<ArrayDataPtr> ImportArrayData(ArrowArray* array, const TypePtr& type) {
 
 Result<RecordBatchPtr> BatchFromStructData(const ArrayDataPtr& data, SchemaPtr schema) {
   if (data->buffers[0] != nullptr && data->GetNullCount() > 0) {
-    return Status::Invalid("a record batch cannot have top-level nulls but the imported struct array has ",
-                           data->GetNullCount());
+    return Status::Invalid(
+        "a record batch cannot have top-level nulls but the imported struct array has ",
+        data->GetNullCount());
   }
   ArrayVector columns;
   columns.reserve(data->child_data.size());
@@ -1066,16 +1202,22 @@ Result<RecordBatchPtr> BatchFromStructData(const ArrayDataPtr& data, SchemaPtr s
 
 int ErrnoFromStatus(const Status& st) {
   switch (st.code()) {
-    case StatusCode::OK: return 0;
-    case StatusCode::OutOfMemory: return ENOMEM;
-    case StatusCode::NotImplemented: return ENOSYS;
-    case StatusCode::Cancelled: return ECANCELED;
+    case StatusCode::OK:
+      return 0;
+    case StatusCode::OutOfMemory:
+      return ENOMEM;
+    case StatusCode::NotImplemented:
+      return ENOSYS;
+    case StatusCode::Cancelled:
+      return ECANCELED;
     case StatusCode::Invalid:
     case StatusCode::TypeError:
     case StatusCode::KeyError:
     case StatusCode::IndexError:
-    case StatusCode::CapacityError: return EINVAL;
-    default: return EIO;
+    case StatusCode::CapacityError:
+      return EINVAL;
+    default:
+      return EIO;
   }
 }
 
@@ -1085,8 +1227,9 @@ struct StreamExport {
 };
 
 StreamExport* StreamOf(ArrowArrayStream* stream) {
-  return stream == nullptr || stream->release == nullptr ? nullptr
-                                                         : static_cast<StreamExport*>(stream->private_data);
+  return stream == nullptr || stream->release == nullptr
+             ? nullptr
+             : static_cast<StreamExport*>(stream->private_data);
 }
 
 // Runs `body` for a stream callback: records a failure as the last error and
@@ -1113,7 +1256,8 @@ int RunStreamCallback(ArrowArrayStream* stream, Body&& body) {
 
 int StreamGetSchema(ArrowArrayStream* stream, ArrowSchema* out) {
   return RunStreamCallback(stream, [out](StreamExport& priv) -> Status {
-    if (out == nullptr) return Status::Invalid("get_schema: the output ArrowSchema pointer is null");
+    if (out == nullptr)
+      return Status::Invalid("get_schema: the output ArrowSchema pointer is null");
     SchemaPtr schema = priv.reader->schema();
     if (!schema) return Status::Invalid("the record batch reader has no schema");
     return ExportSchema(*schema, out);
@@ -1131,8 +1275,9 @@ int StreamGetNext(ArrowArrayStream* stream, ArrowArray* out) {
     }
     SchemaPtr schema = priv.reader->schema();
     if (schema && !batch->schema()->Equals(*schema)) {
-      return Status::Invalid("record batch schema differs from the stream's: expected\n", schema->ToString(false),
-                             "\nbut found\n", batch->schema()->ToString(false));
+      return Status::Invalid("record batch schema differs from the stream's: expected\n",
+                             schema->ToString(false), "\nbut found\n",
+                             batch->schema()->ToString(false));
     }
     return ExportRecordBatch(*batch, out);
   });
@@ -1156,12 +1301,18 @@ void StreamRelease(ArrowArrayStream* stream) {
 
 std::string ErrnoName(int code) {
   switch (code) {
-    case EINVAL: return "EINVAL";
-    case ENOMEM: return "ENOMEM";
-    case EIO: return "EIO";
-    case ENOSYS: return "ENOSYS";
-    case ECANCELED: return "ECANCELED";
-    default: return "error code " + std::to_string(code);
+    case EINVAL:
+      return "EINVAL";
+    case ENOMEM:
+      return "ENOMEM";
+    case EIO:
+      return "EIO";
+    case ENOSYS:
+      return "ENOSYS";
+    case ECANCELED:
+      return "ECANCELED";
+    default:
+      return "error code " + std::to_string(code);
   }
 }
 
@@ -1200,15 +1351,22 @@ class ImportedStreamReader final : public RecordBatchReader {
 
  private:
   Status ErrorFrom(int rc, const char* callback) {
-    const char* message = stream_->get_last_error != nullptr ? stream_->get_last_error(stream_.get()) : nullptr;
-    std::string text = "ArrowArrayStream " + std::string(callback) + " failed with " + ErrnoName(rc);
+    const char* message =
+        stream_->get_last_error != nullptr ? stream_->get_last_error(stream_.get()) : nullptr;
+    std::string text =
+        "ArrowArrayStream " + std::string(callback) + " failed with " + ErrnoName(rc);
     if (message != nullptr) text += std::string(": ") + message;
     switch (rc) {
-      case EINVAL: return Status::Invalid(text);
-      case ENOMEM: return Status::OutOfMemory(text);
-      case ENOSYS: return Status::NotImplemented(text);
-      case ECANCELED: return Status::Cancelled(text);
-      default: return Status::IOError(text);
+      case EINVAL:
+        return Status::Invalid(text);
+      case ENOMEM:
+        return Status::OutOfMemory(text);
+      case ENOSYS:
+        return Status::NotImplemented(text);
+      case ECANCELED:
+        return Status::Cancelled(text);
+      default:
+        return Status::IOError(text);
     }
   }
 
@@ -1253,7 +1411,8 @@ Status ExportRecordBatch(const RecordBatch& batch, ArrowArray* out, ArrowSchema*
   std::vector<ArrayDataPtr> columns;
   columns.reserve(batch.columns().size());
   for (const auto& column : batch.columns()) columns.push_back(column->data());
-  auto data = ArrayData::Make(struct_(batch.schema()->fields()), batch.num_rows(), {nullptr}, std::move(columns),
+  auto data = ArrayData::Make(struct_(batch.schema()->fields()), batch.num_rows(), {nullptr},
+                              std::move(columns),
                               /*null_count=*/0);
   QUIVER_RETURN_NOT_OK(FillArray(data, 0, out));
   if (out_schema != nullptr) c_schema.MoveTo(out_schema);
@@ -1272,8 +1431,8 @@ Result<SchemaPtr> ImportSchema(ArrowSchema* schema) {
   UniqueArrowSchema owned(schema);  // released when this returns, whatever happens
   QUIVER_RETURN_NOT_OK(CheckSchemaStruct(owned.get()));
   if (std::string_view(owned->format) != "+s") {
-    return Status::Invalid("a schema must be exported as a struct (format '+s') but found format '", owned->format,
-                           "'");
+    return Status::Invalid("a schema must be exported as a struct (format '+s') but found format '",
+                           owned->format, "'");
   }
   QUIVER_ASSIGN_OR_RAISE(FieldPtr f, ImportFieldNode(*owned.get(), 0));
   if (f->type()->id() != TypeId::STRUCT) {
@@ -1336,7 +1495,8 @@ Status ExportRecordBatchReader(std::shared_ptr<RecordBatchReader> reader, ArrowA
 
 Result<std::shared_ptr<RecordBatchReader>> ImportRecordBatchReader(ArrowArrayStream* stream) {
   if (stream == nullptr) return Status::Invalid("ArrowArrayStream pointer is null");
-  if (stream->release == nullptr) return Status::Invalid("ArrowArrayStream is released, expected a live one");
+  if (stream->release == nullptr)
+    return Status::Invalid("ArrowArrayStream is released, expected a live one");
   if (stream->get_schema == nullptr || stream->get_next == nullptr) {
     UniqueArrowArrayStream discard(stream);
     return Status::Invalid("ArrowArrayStream is missing its get_schema or get_next callback");
