@@ -476,8 +476,14 @@ std::string FormatScalar(const Array& array, int64_t i, bool* quoted) {
     case TypeId::DECIMAL128:
     case TypeId::DECIMAL256: {
       const auto& a = static_cast<const FixedSizeBinaryArray&>(array);
-      return FormatDecimal(a.GetValue(i), a.byte_width(),
-                           static_cast<const DecimalType&>(type).scale());
+      const int32_t scale = static_cast<const DecimalType&>(type).scale();
+      const int32_t max_precision = DecimalType::MaxPrecision(type.id());
+      if (scale < -max_precision || scale > max_precision) {
+        // pyarrow refuses scales beyond the width's maximum precision.
+        return "<scale out of range, cannot format Decimal" + std::to_string(a.byte_width() * 8) +
+               " value>";
+      }
+      return FormatDecimal(a.GetValue(i), a.byte_width(), scale);
     }
     case TypeId::DATE32:
       return FormatDate32(static_cast<const Date32Array&>(array).Value(i));
@@ -695,7 +701,9 @@ class Printer {
   }
 
   void PrintChildHeader(int indent, int index, const DataType& type) {
-    Write("\n");
+    // The line break is an element of its own: pyarrow cuts it too when
+    // element_size_limit is 0.
+    Emit("\n");
     Indent(indent);
     Emit("-- child " + std::to_string(index) + " type: " + type.ToString() + "\n");
   }

@@ -437,9 +437,16 @@ TEST(PrettyPrintTest, DecimalsSwitchToScientificNotationLikePyarrow) {
   -1.23E+4,
   1.2345678E+9
 ])pp");
-  // Extreme scales (legal in the format) follow the same rule without overflowing.
-  EXPECT_EQ(Print(Decimals(decimal128(5, INT32_MIN), {"1"}), kOneLine), "[1E+2147483648]");
-  EXPECT_EQ(Print(Decimals(decimal128(5, INT32_MAX), {"-12"}), kOneLine), "[-1.2E-2147483646]");
+  // pyarrow prints scales beyond the maximum precision of the width as an error.
+  EXPECT_EQ(Print(Decimals(decimal128(5, 38), {"12"}), kOneLine), "[1.2E-37]");
+  EXPECT_EQ(Print(Decimals(decimal128(5, -38), {"12"}), kOneLine), "[1.2E+39]");
+  EXPECT_EQ(Print(Decimals(decimal128(5, 39), {"0", N}), kOneLine),
+            "[<scale out of range, cannot format Decimal128 value>,null]");
+  EXPECT_EQ(Print(Decimals(decimal32(5, INT32_MIN), {"1"}), kOneLine),
+            "[<scale out of range, cannot format Decimal32 value>]");
+  EXPECT_EQ(Print(Decimals(decimal256(5, INT32_MAX), {"1"}),
+                  {.skip_new_lines = true, .element_size_limit = 10}),
+            "[<scale out (... 42 chars omitted)]");
 }
 
 TEST(PrettyPrintTest, Dates) {
@@ -1436,6 +1443,33 @@ TEST(PrettyPrintTest, StructHeadersCountAsElementsForTheLimit) {
   ]
 --  (... 21 chars omitted)  [
     "x"
+  ])pp");
+  // At 0 even the line break before each child header is cut.
+  EXPECT_EQ(Print(st->Slice(0, 2), {.element_size_limit = 0}), R"pp( (... 12 chars omitted)
+  [
+     (... 4 chars omitted),
+     (... 5 chars omitted)
+  ] (... 1 chars omitted) (... 23 chars omitted)  [
+     (... 1 chars omitted),
+     (... 1 chars omitted)
+  ] (... 1 chars omitted) (... 24 chars omitted)  [
+    "x",
+    ""
+  ])pp");
+  auto u = SparseUnion(sparse_union({field("0", int64())}), {0}, {Int64s({1})});
+  EXPECT_EQ(Print(u, {.element_size_limit = 0}), R"pp( (... 12 chars omitted) (... 13 chars omitted)
+ (... 13 chars omitted)  [
+     (... 1 chars omitted)
+  ] (... 1 chars omitted) (... 23 chars omitted)  [
+     (... 1 chars omitted)
+  ])pp");
+  auto d = Dictionary(Prim<int8_t>(int8(), {0}), Strings({"abcdef"}));
+  EXPECT_EQ(Print(d, {.element_size_limit = 0}), R"pp(
+ (... 15 chars omitted)  [
+    "abcdef"
+  ]
+ (... 12 chars omitted)  [
+     (... 1 chars omitted)
   ])pp");
 }
 
