@@ -5,12 +5,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "quiver/table.h"
+#include "quiver/testing/integration_json.h"
 #include "quiver/testing/matchers.h"
 
 namespace quiver {
@@ -454,6 +456,90 @@ TEST(TableTest, ToStringPreviewsTenColumns) {
   for (int i = 0; i < 10; ++i) expected += "\nc" + std::to_string(i) + ": [[" + std::to_string(i) + "]]";
   expected += "\n...";
   EXPECT_EQ(Table::Make(schema(fields), columns)->ToString(), expected);
+}
+
+// ---------------------------------------------------------------------------
+// Every gold integration file: tables of every type survive combining chunks
+// (Concatenate), slicing and re-batching unchanged.
+
+std::vector<testing::GoldFile> GoldFilesOrEmpty() {
+  auto files = testing::ListGoldFiles();
+  return files.ok() ? *files : std::vector<testing::GoldFile>{};
+}
+
+class GoldTableTest : public ::testing::TestWithParam<testing::GoldFile> {};
+
+TEST_P(GoldTableTest, CombineSliceAndRebatch) {
+  const auto& gold = GetParam();
+  SCOPED_TRACE(gold.version + "/" + gold.name);
+  auto file = testing::ReadIntegrationJson(gold.json_path);
+  ASSERT_OK(file);
+  RecordBatchVector batches;
+  for (const auto& b : file->batches) {
+    auto batch = RecordBatch::MakeChecked(file->schema, b.num_rows, b.columns);
+    ASSERT_OK(batch);
+    batches.push_back(*batch);
+  }
+  auto table = Table::FromRecordBatches(file->schema, batches);
+  ASSERT_OK(table);
+  ASSERT_OK((*table)->ValidateFull());
+
+  auto combined = (*table)->CombineChunks();
+  ASSERT_OK(combined);
+  ASSERT_OK((*combined)->ValidateFull());
+  EXPECT_TRUE((*combined)->Equals(**table)) << "combined:\n" << (*combined)->ToString();
+  for (const auto& col : (*combined)->columns()) {
+    EXPECT_LE(col->num_chunks(), 1);
+  }
+
+  // Chunks sliced at both ends, then combined.
+  const int64_t n = (*table)->num_rows();
+  if (n >= 3) {
+    auto sliced = (*table)->Slice(1, n - 2);
+    auto sliced_combined = sliced->CombineChunks();
+    ASSERT_OK(sliced_combined);
+    ASSERT_OK((*sliced_combined)->ValidateFull());
+    EXPECT_TRUE((*sliced_combined)->Equals(*sliced));
+    EXPECT_TRUE((*sliced_combined)->Equals(*(*combined)->Slice(1, n - 2)));
+  }
+
+  // Re-batched into small batches and back.
+  auto small = (*table)->ToBatches(3);
+  ASSERT_OK(small);
+  for (const auto& b : *small) {
+    EXPECT_LE(b->num_rows(), 3);
+    ASSERT_OK(b->ValidateFull());
+  }
+  auto rebuilt = Table::FromRecordBatches((*table)->schema(), *small);
+  ASSERT_OK(rebuilt);
+  EXPECT_TRUE((*rebuilt)->Equals(**table, /*check_metadata=*/true));
+
+  // The table appended to itself.
+  auto twice = ConcatenateTables({*table, *table});
+  ASSERT_OK(twice);
+  EXPECT_EQ((*twice)->num_rows(), 2 * n);
+  ASSERT_OK((*twice)->ValidateFull());
+  auto twice_combined = (*twice)->CombineChunks();
+  ASSERT_OK(twice_combined);
+  ASSERT_OK((*twice_combined)->ValidateFull());
+  EXPECT_TRUE((*twice_combined)->Slice(n)->Equals(**table));
+}
+
+std::string GoldCaseName(const ::testing::TestParamInfo<testing::GoldFile>& info) {
+  std::string name = info.param.version + "_" + info.param.name;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllProducers, GoldTableTest, ::testing::ValuesIn(GoldFilesOrEmpty()), GoldCaseName);
+
+TEST(GoldTableDataTest, GoldFilesArePresent) {
+  // The parameterised cases above silently vanish without the data: fail instead.
+  auto files = testing::ListGoldFiles();
+  ASSERT_OK(files);
+  EXPECT_GT(files->size(), 0u);
 }
 
 }  // namespace
