@@ -120,12 +120,18 @@ Status ChunkedArray::ValidateFull() const { return ValidateChunks(*this, true); 
 std::string ChunkedArray::ToString(const PrettyPrintOptions& options) const {
   // pyarrow's layout: the chunks, each printed as an array one level deeper, inside
   // brackets; with more than 2 * container_window chunks the middle ones are elided
-  // by a "...," line at the outer indentation.
+  // by a "...," line. The outer indentation precedes "[", "...," and "]" even on one
+  // line ("   [[1,2],[3]   ]" at indent 3), exactly as pyarrow prints it.
   const bool one_line = options.skip_new_lines;
-  const std::string indent(static_cast<size_t>(one_line ? 0 : std::max(options.indent, 0)), ' ');
+  const std::string indent(static_cast<size_t>(std::max(options.indent, 0)), ' ');
   const char* newline = one_line ? "" : "\n";
   PrettyPrintOptions inner = options;
-  inner.indent = one_line ? 0 : options.indent + options.indent_size;
+  inner.indent = options.indent + options.indent_size;
+  TypeId storage_id = type_->id();
+  for (const DataType* t = type_.get(); t->id() == TypeId::EXTENSION;) {
+    t = static_cast<const ExtensionType&>(*t).storage_type().get();
+    storage_id = t->id();
+  }
 
   std::ostringstream out;
   out << indent << "[" << newline;
@@ -138,6 +144,9 @@ std::string ChunkedArray::ToString(const PrettyPrintOptions& options) const {
       i = n - window - 1;
       continue;
     }
+    // pyarrow starts a struct chunk on a new line even in the one-line form
+    // ("s: [\n  -- is_valid: ...").
+    if (one_line && storage_id == TypeId::STRUCT) out << "\n";
     PrettyPrint(*chunks_[static_cast<size_t>(i)], inner, &out);
     if (i + 1 < n) out << "," << newline;
   }

@@ -11,6 +11,7 @@
 
 #include "quiver/chunked_array.h"
 #include "quiver/pretty_print.h"
+#include "quiver/testing/array_from_json.h"
 #include "quiver/testing/matchers.h"
 
 namespace quiver {
@@ -254,6 +255,73 @@ TEST(ChunkedArrayTest, ToStringWithOptions) {
   indented.indent = 3;
   EXPECT_EQ(Chunked({I64({1, 2}), I64({3})})->ToString(indented),
             "   [\n     [\n       1,\n       2\n     ],\n     [\n       3\n     ]\n   ]");
+}
+
+TEST(ChunkedArrayTest, ToStringOneLineKeepsTheOuterIndent) {
+  // pyarrow: chunked_array([[1,2],[3]]).to_string(indent=3, skip_new_lines=True)
+  PrettyPrintOptions options;
+  options.indent = 3;
+  options.window = 5;
+  options.skip_new_lines = true;
+  EXPECT_EQ(Chunked({I64({1, 2}), I64({3})})->ToString(options), "   [[1,2],[3]   ]");
+  ArrayVector seven;
+  for (int i = 0; i < 7; ++i) seven.push_back(I64({i}));
+  EXPECT_EQ(Chunked(seven)->ToString(options), "   [[0],[1],   ...,[5],[6]   ]");
+}
+
+// Chunks of nested and encoded types, in pyarrow's multi-line form (str()) and in
+// the one-line form a table prints. Expected strings come from pyarrow.
+struct NestedCase {
+  TypePtr type;
+  std::vector<std::string> chunks_json;
+  std::string multi_line;
+  std::string one_line;
+};
+
+TEST(ChunkedArrayTest, ToStringOfNestedChunksMatchesPyarrow) {
+  const std::vector<NestedCase> cases = {
+      {struct_({field("x", int64()), field("y", utf8())}),
+       {R"([{"x": 1, "y": "a"}])", R"([{"x": 3, "y": null}])"},
+       "[\n  -- is_valid: all not null\n  -- child 0 type: int64\n    [\n      1\n    ]\n  -- child 1 type: string\n"
+       "    [\n      \"a\"\n    ],\n  -- is_valid: all not null\n  -- child 0 type: int64\n    [\n      3\n    ]\n"
+       "  -- child 1 type: string\n    [\n      null\n    ]\n]",
+       "[\n  -- is_valid: all not null\n  -- child 0 type: int64\n[1]\n  -- child 1 type: string\n[\"a\"],\n"
+       "  -- is_valid: all not null\n  -- child 0 type: int64\n[3]\n  -- child 1 type: string\n[null]]"},
+      {dictionary(int8(), utf8()),
+       {R"(["a", "b", "a"])", R"(["c"])"},
+       "[\n\n  -- dictionary:\n    [\n      \"a\",\n      \"b\"\n    ]\n  -- indices:\n    [\n      0,\n      1,\n"
+       "      0\n    ],\n\n  -- dictionary:\n    [\n      \"c\"\n    ]\n  -- indices:\n    [\n      0\n    ]\n]",
+       "[  -- dictionary:\n[\"a\",\"b\"]  -- indices:\n[0,1,0],  -- dictionary:\n[\"c\"]  -- indices:\n[0]]"},
+      {list(int32()),
+       {"[[1, 2], null, []]", "[[3]]"},
+       "[\n  [\n    [\n      1,\n      2\n    ],\n    null,\n    []\n  ],\n  [\n    [\n      3\n    ]\n  ]\n]",
+       "[[[1,2],null,[]],[[3]]]"},
+      {null(), {"[null, null]", "[null]"}, "[\n2 nulls,\n1 nulls\n]", "[2 nulls,1 nulls]"},
+      {run_end_encoded(int32(), utf8()),
+       {R"(["a", "a", "b"])", R"(["c"])"},
+       "[\n\n  -- run_ends:\n    [\n      2,\n      3\n    ]\n  -- values:\n    [\n      \"a\",\n      \"b\"\n    ],\n\n"
+       "  -- run_ends:\n    [\n      1\n    ]\n  -- values:\n    [\n      \"c\"\n    ]\n]",
+       "[  -- run_ends:\n[2,3]  -- values:\n[\"a\",\"b\"],  -- run_ends:\n[1]  -- values:\n[\"c\"]]"},
+      {map(utf8(), int64()),
+       {R"([[["k", 1]]])", "[null]"},
+       "[\n  [\n    keys:\n    [\n      \"k\"\n    ]\n    values:\n    [\n      1\n    ]\n  ],\n  [\n    null\n  ]\n]",
+       "[[keys:[\"k\"]values:[1]],[null]]"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.type->ToString());
+    ArrayVector chunks;
+    for (const auto& json : c.chunks_json) {
+      auto chunk = testing::ArrayFromJSON(c.type, json);
+      ASSERT_OK(chunk);
+      chunks.push_back(*chunk);
+    }
+    ChunkedArray ca(chunks, c.type);
+    EXPECT_EQ(ca.ToString(), c.multi_line);
+    PrettyPrintOptions one_line;
+    one_line.window = 5;
+    one_line.skip_new_lines = true;
+    EXPECT_EQ(ca.ToString(one_line), c.one_line);
+  }
 }
 
 }  // namespace
