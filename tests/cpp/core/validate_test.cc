@@ -11,10 +11,12 @@
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "quiver/array.h"
+#include "quiver/testing/array_from_json.h"
 #include "quiver/testing/matchers.h"
 #include "quiver/validate.h"
 
@@ -609,6 +611,112 @@ TEST(ValidateTest, ArrayMethodsMatchValidateArrayData) {
   EXPECT_OK(arr->Validate());
   EXPECT_THAT(arr->ValidateFull(), StatusIs(StatusCode::Invalid, HasSubstr("not valid UTF-8")));
   EXPECT_EQ(arr->ValidateFull(), CheckFull(bad));
+}
+
+// ---------------------------------------------------------------------------
+// Corrupted arrays: validation answers OK or Invalid, never crashes or reads
+// out of bounds (the sanitizer build checks the latter), and whatever it
+// accepts can be compared safely.
+
+// A copy of the whole tree with fresh buffers that the test may scribble on.
+ArrayDataPtr DeepCopy(const ArrayData& d) {
+  std::vector<std::shared_ptr<Buffer>> buffers;
+  for (const auto& b : d.buffers) buffers.push_back(b ? *Buffer::CopyFrom(b->view()) : nullptr);
+  std::vector<ArrayDataPtr> children;
+  for (const auto& c : d.child_data) children.push_back(c ? DeepCopy(*c) : nullptr);
+  auto out = ArrayData::Make(d.type, d.length, std::move(buffers), std::move(children), d.null_count, d.offset);
+  if (d.dictionary) out->dictionary = DeepCopy(*d.dictionary);
+  return out;
+}
+
+void CollectNodes(const ArrayDataPtr& d, std::vector<ArrayData*>* out) {
+  out->push_back(d.get());
+  for (const auto& c : d->child_data) CollectNodes(c, out);
+  if (d->dictionary) CollectNodes(d->dictionary, out);
+}
+
+TEST(ValidateTest, CorruptedArraysAreRejectedOrSafe) {
+  using quiver::testing::ArrayFromJSONOrDie;
+  const std::vector<std::pair<TypePtr, std::string>> samples = {
+      {boolean(), "[true, false, null, true, false, true, true, false, true]"},
+      {int32(), "[1, null, 3, 4]"},
+      {float64(), R"([1.5, "NaN", null, -0.0])"},
+      {decimal128(10, 2), R"(["1.23", null, "-4.56"])"},
+      {fixed_size_binary(3), R"(["abc", null, "def"])"},
+      {utf8(), R"(["héllo", null, "", "wörld", "a longer string value"])"},
+      {large_utf8(), R"(["€uro", null, "x"])"},
+      {binary(), R"(["ab", null, "cde"])"},
+      {utf8_view(), R"(["short", null, "a string longer than twelve bytes", "x"])"},
+      {binary_view(), R"(["another string longer than twelve", null, "y"])"},
+      {list(int32()), "[[1, 2], null, [], [3]]"},
+      {large_list(utf8()), R"([["a", "bb"], null, ["ccc"]])"},
+      {list_view(int16()), "[[1, 2], null, [3]]"},
+      {large_list_view(utf8()), R"([["a"], null, ["b", "c"]])"},
+      {fixed_size_list(int32(), 2), "[[1, 2], null, [3, 4]]"},
+      {map(utf8(), int32()), R"([[["a", 1], ["b", 2]], null, [["c", 3]]])"},
+      {struct_({field("a", int32()), field("b", utf8())}), R"([{"a": 1, "b": "x"}, null, {"a": null, "b": "yy"}])"},
+      {sparse_union({field("a", int32()), field("b", utf8())}), R"([[0, 1], [1, "x"], [0, null]])"},
+      {dense_union({field("a", int32()), field("b", utf8())}), R"([[0, 1], [1, "x"], [0, null], [1, "yz"]])"},
+      {dictionary(int8(), utf8()), R"(["a", "b", null, "a", "c"])"},
+      {run_end_encoded(int16(), utf8()), R"(["a", "a", null, "b", "b", "b"])"},
+      {run_end_encoded(int32(), float64()), "[1.0, 1.0, 2.0, null]"},
+      {extension("e", list(utf8())), R"([["x"], null, ["y", "z"]])"},
+      {list(struct_({field("s", utf8_view())})), R"([[{"s": "a string longer than twelve bytes"}], null, [{"s": "b"}]])"},
+  };
+  EqualOptions nans_equal;
+  nans_equal.nans_equal = true;
+  std::mt19937_64 rng(20240601);  // fixed seed: the same corruptions every run
+  auto below = [&](int64_t n) { return static_cast<int64_t>(rng() % static_cast<uint64_t>(n)); };
+  int64_t rejected = 0, accepted = 0;
+  for (const auto& [type, json] : samples) {
+    SCOPED_TRACE(type->ToString());
+    const ArrayPtr original = ArrayFromJSONOrDie(type, json);
+    ASSERT_OK(original->ValidateFull());
+    for (int round = 0; round < 150; ++round) {
+      ArrayDataPtr data = DeepCopy(*(round % 2 ? original->Slice(1)->data() : original->data()));
+      std::vector<ArrayData*> nodes;
+      CollectNodes(data, &nodes);
+      ArrayData* node = nodes[static_cast<size_t>(below(static_cast<int64_t>(nodes.size())))];
+      const int64_t kind = below(10);
+      if (kind < 7) {
+        // Overwrite a byte of some buffer in the tree.
+        std::vector<Buffer*> buffers;
+        for (ArrayData* n : nodes) {
+          for (const auto& b : n->buffers) {
+            if (b && b->size() > 0) buffers.push_back(b.get());
+          }
+        }
+        if (buffers.empty()) continue;
+        Buffer* b = buffers[static_cast<size_t>(below(static_cast<int64_t>(buffers.size())))];
+        b->mutable_data()[below(b->size())] = static_cast<uint8_t>(rng());
+      } else if (kind == 7) {
+        node->length += below(5) - 2;
+      } else if (kind == 8) {
+        node->offset += below(3);
+      } else {
+        node->null_count = below(node->length + 2) - 1;
+      }
+      const Status structural = ValidateArrayData(*data, false);
+      const Status full = ValidateArrayData(*data, true);
+      if (!structural.ok()) {
+        EXPECT_EQ(full, structural);  // the full pass runs the structural one first
+      }
+      if (!full.ok()) {
+        ++rejected;
+        EXPECT_EQ(full.code(), StatusCode::Invalid) << full.ToString();
+        continue;
+      }
+      ++accepted;
+      // Anything validation accepts is safe to read and equals itself.
+      const ArrayPtr arr = MakeArray(data);
+      EXPECT_TRUE(arr->Equals(*arr, nans_equal));
+      (void)arr->Equals(*original, nans_equal);
+      (void)arr->null_count();
+    }
+  }
+  // Both outcomes occur, so the loop exercised the checks and the comparison.
+  EXPECT_GT(rejected, 100);
+  EXPECT_GT(accepted, 100);
 }
 
 }  // namespace
