@@ -83,11 +83,28 @@ std::string Indent(const std::string& text, const std::string& prefix) {
 }
 }  // namespace
 
+namespace {
+
+// pyarrow lists a nested field's children under it: "  child 0, item: int64",
+// each deeper level four more spaces in. Dictionary and extension types print
+// no children (their value/storage type is part of the type's own text).
+void AppendChildFields(const DataType& type, const std::string& indent, std::string* out) {
+  if (type.id() == TypeId::DICTIONARY || type.id() == TypeId::EXTENSION) return;
+  const auto& children = type.fields();
+  for (size_t i = 0; i < children.size(); ++i) {
+    *out += "\n" + indent + "child " + std::to_string(i) + ", " + children[i]->ToString();
+    AppendChildFields(*children[i]->type(), indent + "    ", out);
+  }
+}
+
+}  // namespace
+
 std::string Schema::ToString(bool show_metadata) const {
   std::string out;
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (i) out += "\n";
     out += fields_[i]->ToString();
+    AppendChildFields(*fields_[i]->type(), "  ", &out);
     const auto& md = fields_[i]->metadata();
     if (show_metadata && md && md->size() > 0) {
       out += "\n  -- field metadata --\n" + Indent(md->ToString(), "  ");

@@ -310,6 +310,8 @@ int DataType::bit_width() const {
 
 int DataType::byte_width() const {
   const int bits = bit_width();
+  // fixed_size_binary(0) is a valid type of zero-byte values.
+  if (id_ == TypeId::FIXED_SIZE_BINARY) return bits / 8;
   return (bits > 0 && bits % 8 == 0) ? bits / 8 : -1;
 }
 

@@ -191,6 +191,42 @@ TEST(SchemaTest, LookupEqualityAndPrinting) {
   EXPECT_EQ((*added)->num_fields(), 4);
 }
 
+TEST(SchemaTest, NestedFieldsListTheirChildrenLikePyarrow) {
+  auto md = std::make_shared<KeyValueMetadata>();
+  md->Set("x", "y");
+  auto s = schema({field("a", list(list(list(int64()))), true, md),
+                   field("m", map(utf8(), int32())),
+                   field("s", struct_({field("x", int32()), field("y", list(field("z", utf8(), false)))}), false),
+                   field("d", dictionary(int32(), utf8())),
+                   field("r", run_end_encoded(int32(), utf8()))});
+  // Expected text printed by pyarrow for the same schema.
+  EXPECT_EQ(s->ToString(),
+            "a: list<item: list<item: list<item: int64>>>\n"
+            "  child 0, item: list<item: list<item: int64>>\n"
+            "      child 0, item: list<item: int64>\n"
+            "          child 0, item: int64\n"
+            "  -- field metadata --\n"
+            "  x: 'y'\n"
+            "m: map<string, int32>\n"
+            "  child 0, entries: struct<key: string not null, value: int32> not null\n"
+            "      child 0, key: string not null\n"
+            "      child 1, value: int32\n"
+            "s: struct<x: int32, y: list<z: string not null>> not null\n"
+            "  child 0, x: int32\n"
+            "  child 1, y: list<z: string not null>\n"
+            "      child 0, z: string not null\n"
+            "d: dictionary<values=string, indices=int32, ordered=0>\n"
+            "r: run_end_encoded<run_ends: int32, values: string>\n"
+            "  child 0, run_ends: int32 not null\n"
+            "  child 1, values: string");
+}
+
+TEST(TypeTest, ZeroWidthFixedSizeBinaryHasByteWidthZero) {
+  EXPECT_EQ(fixed_size_binary(0)->byte_width(), 0);
+  EXPECT_EQ(fixed_size_binary(7)->byte_width(), 7);
+  EXPECT_EQ(utf8()->byte_width(), -1);
+}
+
 TEST(KeyValueMetadataTest, SetGetDelete) {
   KeyValueMetadata md(std::vector<std::pair<std::string, std::string>>{{"a", "1"}, {"b", "2"}});
   EXPECT_THAT(md.Get("b"), IsOkAndHolds(std::string("2")));
