@@ -1,6 +1,9 @@
 #include "quiver/flight/grpc/status_internal.h"
 
+#include <grpc/grpc.h>
+
 #include <charconv>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -125,6 +128,12 @@ std::optional<std::string> FindTrailer(
 }
 
 }  // namespace
+
+void KeepGrpcInitialized() {
+  static std::once_flag once;
+  // Never balanced by grpc_shutdown: see the header.
+  std::call_once(once, [] { grpc_init(); });
+}
 
 grpc::Status ToGrpcStatus(const Status& status) {
   if (status.ok()) return grpc::Status::OK;

@@ -57,6 +57,13 @@ std::vector<std::pair<std::string, std::string>> ErrorTrailers(const Status& sta
 /// and the callback API's server contexts alike.
 grpc::Status ToGrpcStatus(const Status& status, grpc::ServerContextBase* context);
 
+/// Initializes the gRPC library once for the life of the process. gRPC counts
+/// its users and shuts itself down when the last channel or server goes; that
+/// shutdown joins gRPC's executor threads, which can sit in a poll for up to
+/// ten seconds, so a program that opens and closes clients and servers in turn
+/// would stall. Called by every transport factory.
+void KeepGrpcInitialized();
+
 /// The Status a client reports for a finished call: see the file comment.
 /// `trailers` is the call's trailing metadata (it may be empty).
 Status FromGrpcStatus(const grpc::Status& status,

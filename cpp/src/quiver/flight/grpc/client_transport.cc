@@ -1,0 +1,658 @@
+// The gRPC client transport.
+//
+// One channel per FlightClient. The data RPCs (DoGet, DoPut, DoExchange) go
+// through grpc::GenericStub with the callback API: a ClientBidiReactor of raw
+// grpc::ByteBuffers per call (GrpcClientDataCall), so FlightData is framed by
+// serialization.cc around our buffers and parsed from gRPC's slices without the
+// protobuf copies. (DoGet is server-streaming in Flight.proto; on the wire a
+// bidirectional call that sends one message and half-closes is the same thing.)
+// The reactor keeps one write in flight and, for data, one message read ahead:
+// the application's Next() pulls, so a slow reader holds back the server through
+// gRPC flow control. DoPut's PutResults are instead read as they come and queued,
+// so that a client that never reads them cannot stall its own upload.
+//
+// Every other RPC carries small protobuf messages and uses the generated
+// synchronous stub; their result streams (ListFlights, DoAction) are read lazily.
+//
+// Each call's ClientContext carries the FlightCallOptions: deadline, headers, and
+// a stop-token callback that cancels it. Final statuses go through
+// FromGrpcStatus (status_internal.h) with the call's trailers.
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_certificate_verifier.h>
+#include <grpcpp/security/tls_credentials_options.h>
+#include <grpcpp/support/channel_arguments.h>
+#include <grpcpp/support/client_callback.h>
+
+#include <climits>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <utility>
+
+#include "Flight.grpc.pb.h"
+#include "quiver/flight/grpc/protocol_internal.h"
+#include "quiver/flight/grpc/serialization_internal.h"
+#include "quiver/flight/grpc/status_internal.h"
+#include "quiver/flight/transport_internal.h"
+
+namespace quiver::flight::internal {
+
+namespace {
+
+constexpr char kDoGetMethod[] = "/arrow.flight.protocol.FlightService/DoGet";
+constexpr char kDoPutMethod[] = "/arrow.flight.protocol.FlightService/DoPut";
+constexpr char kDoExchangeMethod[] = "/arrow.flight.protocol.FlightService/DoExchange";
+
+CallHeaders ToCallHeaders(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  CallHeaders headers;
+  for (const auto& [key, value] : metadata) {
+    headers.emplace(std::string(key.data(), key.size()), std::string(value.data(), value.size()));
+  }
+  return headers;
+}
+
+// Applies the options to a context before its call starts.
+Status PrepareContext(const FlightCallOptions& options, grpc::ClientContext* context) {
+  if (options.timeout.count() > 0) {
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::duration_cast<std::chrono::system_clock::duration>(options.timeout));
+  }
+  for (const auto& [key, value] : options.headers) {
+    Status valid = ValidateHeader(key, value);
+    if (!valid.ok()) return valid.WithContext("invalid FlightCallOptions header");
+    context->AddMetadata(key, value);
+  }
+  return Status::OK();
+}
+
+// A context for one synchronous call, cancelled when the options' stop token fires.
+struct CallScope {
+  grpc::ClientContext context;
+  StopCallback stop;  // declared after `context`: unregistered before it is destroyed
+
+  Status Init(const FlightCallOptions& options) {
+    QUIVER_RETURN_NOT_OK(PrepareContext(options, &context));
+    stop = options.stop_token.OnStop([this] { context.TryCancel(); });
+    return Status::OK();
+  }
+
+  Status Finish(const grpc::Status& status) {
+    return FromGrpcStatus(status, context.GetServerTrailingMetadata());
+  }
+};
+
+template <typename T, typename Message>
+Result<T> ConvertReceived(const Message& message, const char* what) {
+  Result<T> value = FromProto(message);
+  if (!value.ok()) return value.status().WithContext(std::string("invalid ") + what + " from the server");
+  return value;
+}
+
+// A lazily read server stream of protobuf messages (ListFlights, DoAction).
+template <typename T, typename Message>
+class GrpcMessageStream final : public MessageStream<T> {
+ public:
+  GrpcMessageStream(std::unique_ptr<CallScope> scope, const char* what)
+      : scope_(std::move(scope)), what_(what) {}
+
+  void set_reader(std::unique_ptr<grpc::ClientReader<Message>> reader) { reader_ = std::move(reader); }
+
+  ~GrpcMessageStream() override {
+    if (!finished_) {
+      scope_->context.TryCancel();
+      (void)reader_->Finish();
+    }
+  }
+
+  Result<std::optional<T>> Next() override {
+    if (finished_) return final_status_.ok() ? Result<std::optional<T>>(std::optional<T>()) : final_status_;
+    Message message;
+    if (reader_->Read(&message)) {
+      QUIVER_ASSIGN_OR_RAISE(T value, (ConvertReceived<T, Message>(message, what_)));
+      return std::optional<T>(std::move(value));
+    }
+    finished_ = true;
+    final_status_ = scope_->Finish(reader_->Finish());
+    if (!final_status_.ok()) return final_status_;
+    return std::optional<T>();
+  }
+
+ private:
+  std::unique_ptr<CallScope> scope_;
+  std::unique_ptr<grpc::ClientReader<Message>> reader_;
+  const char* what_;
+  bool finished_ = false;
+  Status final_status_;
+};
+
+// --- Handshake ------------------------------------------------------------------------------
+
+class GrpcHandshakeStream final : public ClientHandshakeStream {
+ public:
+  explicit GrpcHandshakeStream(std::unique_ptr<CallScope> scope) : scope_(std::move(scope)) {}
+
+  void set_stream(std::unique_ptr<grpc::ClientReaderWriter<pb::HandshakeRequest, pb::HandshakeResponse>> stream) {
+    stream_ = std::move(stream);
+  }
+
+  ~GrpcHandshakeStream() override {
+    if (!finished_) {
+      scope_->context.TryCancel();
+      (void)stream_->Finish();
+    }
+  }
+
+  Status Write(std::string payload) override {
+    if (finished_ || writes_done_) return Status::Invalid("cannot write to a Handshake stream after DoneWriting or Finish");
+    pb::HandshakeRequest request;
+    request.set_payload(std::move(payload));
+    if (!stream_->Write(request)) {
+      Status status = Finish();
+      return status.ok() ? Status::IOError("the server ended the Handshake before the client finished writing")
+                         : status;
+    }
+    return Status::OK();
+  }
+
+  Status DoneWriting() override {
+    if (finished_ || writes_done_) return Status::OK();
+    writes_done_ = true;
+    (void)stream_->WritesDone();  // a failure shows in Finish()
+    return Status::OK();
+  }
+
+  Result<std::optional<std::string>> Read() override {
+    if (finished_) return final_status_.ok() ? Result<std::optional<std::string>>(std::optional<std::string>()) : final_status_;
+    pb::HandshakeResponse response;
+    if (stream_->Read(&response)) {
+      CaptureInitialHeaders();
+      return std::optional<std::string>(std::move(*response.mutable_payload()));
+    }
+    QUIVER_RETURN_NOT_OK(Finish());
+    return std::optional<std::string>();
+  }
+
+  Status Finish() override {
+    if (finished_) return final_status_;
+    QUIVER_RETURN_NOT_OK(DoneWriting());
+    pb::HandshakeResponse ignored;
+    while (stream_->Read(&ignored)) {
+    }
+    finished_ = true;
+    final_status_ = scope_->Finish(stream_->Finish());
+    CaptureInitialHeaders();
+    for (auto& [key, value] : ToCallHeaders(scope_->context.GetServerTrailingMetadata())) {
+      headers_.emplace(key, value);
+    }
+    return final_status_;
+  }
+
+  CallHeaders headers() const override { return headers_; }
+
+ private:
+  void CaptureInitialHeaders() {
+    if (captured_initial_) return;
+    captured_initial_ = true;
+    headers_ = ToCallHeaders(scope_->context.GetServerInitialMetadata());
+  }
+
+  std::unique_ptr<CallScope> scope_;
+  std::unique_ptr<grpc::ClientReaderWriter<pb::HandshakeRequest, pb::HandshakeResponse>> stream_;
+  bool writes_done_ = false;
+  bool finished_ = false;
+  bool captured_initial_ = false;
+  Status final_status_;
+  CallHeaders headers_;
+};
+
+// --- Data calls -----------------------------------------------------------------------------
+
+enum class DataCallKind { kDoGet, kDoPut, kDoExchange };
+
+class GrpcClientDataCall final : public ClientDataCall,
+                                 public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  GrpcClientDataCall(DataCallKind kind, MemoryPool* pool) : kind_(kind), pool_(pool) {}
+
+  ~GrpcClientDataCall() override {
+    if (!started_) return;
+    bool finishing;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      finishing = finish_started_ || done_;
+    }
+    // Abandoned mid-call: cancel rather than wait for the server to finish.
+    if (!finishing) context_.TryCancel();
+    (void)Finish();
+  }
+
+  grpc::ClientContext* context() { return &context_; }
+
+  // Starts the call. `ticket` (DoGet only) is sent at once, with the half-close.
+  void Start(grpc::GenericStub* stub, const char* method, std::optional<grpc::ByteBuffer> ticket,
+             const StopToken& stop_token) {
+    stub->PrepareBidiStreamingCall(&context_, method, grpc::StubOptions(), this);
+    // The hold keeps OnDone away while the application may still start reads or
+    // writes from its own threads; Finish() releases it.
+    AddHold();
+    started_ = true;
+    if (ticket.has_value()) {
+      write_buffer_ = std::move(*ticket);
+      write_in_flight_ = true;
+      writes_done_ = true;
+      StartWriteLast(&write_buffer_, grpc::WriteOptions());
+    }
+    read_in_flight_ = true;
+    StartRead(&read_buffer_);
+    StartCall();
+    stop_callback_ = stop_token.OnStop([this] { context_.TryCancel(); });
+  }
+
+  // --- ClientDataCall ---
+
+  Status Write(const FlightPayload& payload, const FlightDescriptor* descriptor) override {
+    // Framed before waiting, so the next message is ready while the last one is written.
+    QUIVER_ASSIGN_OR_RAISE(grpc::ByteBuffer message, SerializeFlightData(payload, descriptor));
+    bool start = false;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      write_idle_.wait(lock, [&] { return !write_in_flight_; });
+      if (writes_done_ && !finish_started_) {
+        return Status::Invalid("cannot write after DoneWriting or Close");
+      }
+      start = !write_failed_ && !finish_started_;
+      if (start) {
+        write_buffer_ = std::move(message);
+        write_in_flight_ = true;
+      }
+    }
+    if (start) {
+      StartWrite(&write_buffer_);
+      return Status::OK();
+    }
+    return BrokenStreamStatus();
+  }
+
+  Status WritesDone() override {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      write_idle_.wait(lock, [&] { return !write_in_flight_; });
+      if (writes_done_ || write_failed_ || finish_started_) return Status::OK();
+      writes_done_ = true;
+      write_in_flight_ = true;
+    }
+    StartWritesDone();
+    return Status::OK();
+  }
+
+  Result<std::optional<FlightDataMessage>> Read() override {
+    QUIVER_ASSIGN_OR_RAISE(std::optional<grpc::ByteBuffer> message, NextMessage());
+    if (!message.has_value()) return std::optional<FlightDataMessage>();
+    QUIVER_ASSIGN_OR_RAISE(FlightDataMessage data, DeserializeFlightData(*message, pool_));
+    return std::optional<FlightDataMessage>(std::move(data));
+  }
+
+  Result<std::optional<std::shared_ptr<Buffer>>> ReadPutResult() override {
+    QUIVER_ASSIGN_OR_RAISE(std::optional<grpc::ByteBuffer> message, NextMessage());
+    if (!message.has_value()) return std::optional<std::shared_ptr<Buffer>>();
+    QUIVER_ASSIGN_OR_RAISE(std::shared_ptr<Buffer> app_metadata, DeserializePutResult(*message));
+    return std::optional<std::shared_ptr<Buffer>>(std::move(app_metadata));
+  }
+
+  Status Finish() override {
+    bool half_close = false;
+    bool start_read = false;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (finish_started_) {
+        done_cv_.wait(lock, [&] { return done_; });
+        return final_status_;
+      }
+      finish_started_ = true;
+      write_idle_.wait(lock, [&] { return !write_in_flight_; });
+      half_close = !writes_done_ && !write_failed_;
+      if (half_close) {
+        writes_done_ = true;
+        write_in_flight_ = true;
+      }
+      // Unread data is dropped so the server can finish writing; PutResults stay readable.
+      draining_ = true;
+      if (kind_ != DataCallKind::kDoPut) received_.clear();
+      start_read = !reads_finished_ && !read_in_flight_;
+      if (start_read) read_in_flight_ = true;
+    }
+    if (half_close) StartWritesDone();
+    if (start_read) StartRead(&read_buffer_);
+    RemoveHold();
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_cv_.wait(lock, [&] { return done_; });
+    return final_status_;
+  }
+
+  void TryCancel() override { context_.TryCancel(); }
+
+  CallHeaders headers() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return headers_;
+  }
+
+  // --- Reactions (gRPC threads) ---
+
+  void OnReadInitialMetadataDone(bool ok) override {
+    if (!ok) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    headers_ = ToCallHeaders(context_.GetServerInitialMetadata());
+  }
+
+  void OnReadDone(bool ok) override {
+    bool restart = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      read_in_flight_ = false;
+      if (!ok) {
+        reads_finished_ = true;
+      } else if (draining_ && kind_ != DataCallKind::kDoPut) {
+        restart = true;  // discarded
+      } else {
+        received_.push_back(std::move(read_buffer_));
+        read_buffer_.Clear();
+        // PutResults are small and read eagerly; data waits for the application.
+        restart = kind_ == DataCallKind::kDoPut;
+      }
+      if (restart) read_in_flight_ = true;
+      message_ready_.notify_all();
+    }
+    if (restart) StartRead(&read_buffer_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    write_in_flight_ = false;
+    if (!ok) write_failed_ = true;
+    write_idle_.notify_all();
+  }
+
+  void OnWritesDoneDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    write_in_flight_ = false;
+    if (!ok) write_failed_ = true;
+    write_idle_.notify_all();
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    final_status_ = FromGrpcStatus(status, context_.GetServerTrailingMetadata());
+    for (auto& [key, value] : ToCallHeaders(context_.GetServerTrailingMetadata())) {
+      headers_.emplace(key, value);
+    }
+    done_ = true;
+    reads_finished_ = true;
+    write_in_flight_ = false;
+    done_cv_.notify_all();
+    message_ready_.notify_all();
+    write_idle_.notify_all();
+  }
+
+ private:
+  // The next raw message; nullopt at a clean end (the call's error otherwise).
+  Result<std::optional<grpc::ByteBuffer>> NextMessage() {
+    bool start_read = false;
+    std::optional<grpc::ByteBuffer> message;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      message_ready_.wait(lock, [&] { return !received_.empty() || reads_finished_; });
+      if (!received_.empty()) {
+        message = std::move(received_.front());
+        received_.pop_front();
+        start_read = !reads_finished_ && !read_in_flight_ && !finish_started_;
+        if (start_read) read_in_flight_ = true;
+      }
+    }
+    if (start_read) StartRead(&read_buffer_);
+    if (message.has_value()) return message;
+    // The server ended the stream: its status says whether that was success.
+    QUIVER_RETURN_NOT_OK(Finish());
+    return std::optional<grpc::ByteBuffer>();
+  }
+
+  Status BrokenStreamStatus() {
+    Status status = Finish();
+    if (!status.ok()) return status;
+    return Status::IOError("the server ended the call before the client finished writing");
+  }
+
+  const DataCallKind kind_;
+  MemoryPool* pool_;
+  grpc::ClientContext context_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable write_idle_;
+  std::condition_variable message_ready_;
+  std::condition_variable done_cv_;
+  bool started_ = false;
+  // Writes: one in flight.
+  grpc::ByteBuffer write_buffer_;
+  bool write_in_flight_ = false;
+  bool write_failed_ = false;
+  bool writes_done_ = false;
+  // Reads.
+  grpc::ByteBuffer read_buffer_;
+  bool read_in_flight_ = false;
+  bool reads_finished_ = false;
+  bool draining_ = false;
+  std::deque<grpc::ByteBuffer> received_;
+  // End of call.
+  bool finish_started_ = false;
+  bool done_ = false;
+  Status final_status_;
+  CallHeaders headers_;
+
+  StopCallback stop_callback_;  // last: unregistered before anything else goes
+};
+
+// --- Channel --------------------------------------------------------------------------------
+
+std::string HostPort(const Location& location) {
+  const std::string& host = location.host();
+  std::string target = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return target + ":" + std::to_string(location.port());
+}
+
+Result<std::shared_ptr<grpc::ChannelCredentials>> MakeTlsCredentials(const FlightClientOptions& options) {
+  if (options.disable_server_verification) {
+    grpc::experimental::TlsChannelCredentialsOptions tls;
+    tls.set_verify_server_certs(false);
+    tls.set_check_call_host(false);
+    tls.set_certificate_verifier(std::make_shared<grpc::experimental::NoOpCertificateVerifier>());
+    if (!options.cert_chain.empty()) {
+      tls.set_certificate_provider(std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+          std::vector<grpc::experimental::IdentityKeyCertPair>{{options.private_key, options.cert_chain}}));
+      tls.watch_identity_key_cert_pairs();
+    }
+    std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::experimental::TlsCredentials(tls);
+    if (credentials == nullptr) return Status::IOError("gRPC could not create TLS credentials without verification");
+    return credentials;
+  }
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = options.tls_root_certs;
+  ssl.pem_cert_chain = options.cert_chain;
+  ssl.pem_private_key = options.private_key;
+  return grpc::SslCredentials(ssl);
+}
+
+// --- The transport --------------------------------------------------------------------------
+
+class GrpcClientTransport final : public ClientTransport {
+ public:
+  GrpcClientTransport(std::shared_ptr<grpc::Channel> channel)
+      : channel_(std::move(channel)),
+        stub_(pb::FlightService::NewStub(channel_)),
+        generic_stub_(std::make_unique<grpc::GenericStub>(channel_)) {}
+
+  Result<std::unique_ptr<ClientHandshakeStream>> Handshake(const FlightCallOptions& options) override {
+    auto scope = std::make_unique<CallScope>();
+    QUIVER_RETURN_NOT_OK(scope->Init(options));
+    grpc::ClientContext* context = &scope->context;
+    auto stream = std::make_unique<GrpcHandshakeStream>(std::move(scope));
+    stream->set_stream(stub_->Handshake(context));
+    return std::unique_ptr<ClientHandshakeStream>(std::move(stream));
+  }
+
+  Result<std::unique_ptr<FlightListing>> ListFlights(const FlightCallOptions& options,
+                                                     const Criteria& criteria) override {
+    pb::Criteria request;
+    QUIVER_RETURN_NOT_OK(ToProto(criteria, &request));
+    auto scope = std::make_unique<CallScope>();
+    QUIVER_RETURN_NOT_OK(scope->Init(options));
+    grpc::ClientContext* context = &scope->context;
+    auto stream = std::make_unique<GrpcMessageStream<FlightInfo, pb::FlightInfo>>(std::move(scope), "FlightInfo");
+    stream->set_reader(stub_->ListFlights(context, request));
+    return std::unique_ptr<FlightListing>(std::move(stream));
+  }
+
+  Result<FlightInfo> GetFlightInfo(const FlightCallOptions& options,
+                                   const FlightDescriptor& descriptor) override {
+    pb::FlightDescriptor request;
+    QUIVER_RETURN_NOT_OK(ToProto(descriptor, &request));
+    CallScope scope;
+    QUIVER_RETURN_NOT_OK(scope.Init(options));
+    pb::FlightInfo response;
+    QUIVER_RETURN_NOT_OK(scope.Finish(stub_->GetFlightInfo(&scope.context, request, &response)));
+    return ConvertReceived<FlightInfo>(response, "FlightInfo");
+  }
+
+  Result<PollInfo> PollFlightInfo(const FlightCallOptions& options,
+                                  const FlightDescriptor& descriptor) override {
+    pb::FlightDescriptor request;
+    QUIVER_RETURN_NOT_OK(ToProto(descriptor, &request));
+    CallScope scope;
+    QUIVER_RETURN_NOT_OK(scope.Init(options));
+    pb::PollInfo response;
+    QUIVER_RETURN_NOT_OK(scope.Finish(stub_->PollFlightInfo(&scope.context, request, &response)));
+    return ConvertReceived<PollInfo>(response, "PollInfo");
+  }
+
+  Result<SchemaResult> GetSchema(const FlightCallOptions& options,
+                                 const FlightDescriptor& descriptor) override {
+    pb::FlightDescriptor request;
+    QUIVER_RETURN_NOT_OK(ToProto(descriptor, &request));
+    CallScope scope;
+    QUIVER_RETURN_NOT_OK(scope.Init(options));
+    pb::SchemaResult response;
+    QUIVER_RETURN_NOT_OK(scope.Finish(stub_->GetSchema(&scope.context, request, &response)));
+    return ConvertReceived<SchemaResult>(response, "SchemaResult");
+  }
+
+  Result<std::unique_ptr<ResultStream>> DoAction(const FlightCallOptions& options,
+                                                 const Action& action) override {
+    pb::Action request;
+    QUIVER_RETURN_NOT_OK(ToProto(action, &request));
+    auto scope = std::make_unique<CallScope>();
+    QUIVER_RETURN_NOT_OK(scope->Init(options));
+    grpc::ClientContext* context = &scope->context;
+    auto stream = std::make_unique<GrpcMessageStream<FlightResult, pb::Result>>(std::move(scope), "Result");
+    stream->set_reader(stub_->DoAction(context, request));
+    return std::unique_ptr<ResultStream>(std::move(stream));
+  }
+
+  Result<std::vector<ActionType>> ListActions(const FlightCallOptions& options) override {
+    auto scope = std::make_unique<CallScope>();
+    QUIVER_RETURN_NOT_OK(scope->Init(options));
+    grpc::ClientContext* context = &scope->context;
+    GrpcMessageStream<ActionType, pb::ActionType> stream(std::move(scope), "ActionType");
+    stream.set_reader(stub_->ListActions(context, pb::Empty()));
+    return stream.ReadAll();
+  }
+
+  Result<std::unique_ptr<ClientDataCall>> DoGet(const FlightCallOptions& options,
+                                                const Ticket& ticket) override {
+    pb::Ticket request;
+    QUIVER_RETURN_NOT_OK(ToProto(ticket, &request));
+    grpc::ByteBuffer request_bytes;
+    bool own_buffer = false;
+    grpc::Status serialized =
+        grpc::SerializationTraits<pb::Ticket>::Serialize(request, &request_bytes, &own_buffer);
+    if (!serialized.ok()) return Status::SerializationError("cannot serialize the Ticket: ", serialized.error_message());
+    return StartDataCall(DataCallKind::kDoGet, kDoGetMethod, options, std::move(request_bytes));
+  }
+
+  Result<std::unique_ptr<ClientDataCall>> DoPut(const FlightCallOptions& options) override {
+    return StartDataCall(DataCallKind::kDoPut, kDoPutMethod, options, std::nullopt);
+  }
+
+  Result<std::unique_ptr<ClientDataCall>> DoExchange(const FlightCallOptions& options) override {
+    return StartDataCall(DataCallKind::kDoExchange, kDoExchangeMethod, options, std::nullopt);
+  }
+
+  Status Close() override { return Status::OK(); }
+
+ private:
+  Result<std::unique_ptr<ClientDataCall>> StartDataCall(DataCallKind kind, const char* method,
+                                                        const FlightCallOptions& options,
+                                                        std::optional<grpc::ByteBuffer> ticket) {
+    auto call = std::make_unique<GrpcClientDataCall>(kind, options.read_options.pool);
+    QUIVER_RETURN_NOT_OK(PrepareContext(options, call->context()));
+    call->Start(generic_stub_.get(), method, std::move(ticket), options.stop_token);
+    return std::unique_ptr<ClientDataCall>(std::move(call));
+  }
+
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pb::FlightService::Stub> stub_;
+  std::unique_ptr<grpc::GenericStub> generic_stub_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ClientTransport>> MakeGrpcClientTransport(const Location& location,
+                                                                 const FlightClientOptions& options) {
+  KeepGrpcInitialized();
+  const std::string& scheme = location.scheme();
+  std::string target;
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (scheme == kSchemeGrpc || scheme == kSchemeGrpcTcp || scheme == kSchemeGrpcTls) {
+    if (location.host().empty() || location.port() < 0) {
+      return Status::Invalid("expected host and port in the location '", location.uri(), "'");
+    }
+    target = HostPort(location);
+    if (scheme == kSchemeGrpcTls) {
+      QUIVER_ASSIGN_OR_RAISE(credentials, MakeTlsCredentials(options));
+    } else {
+      credentials = grpc::InsecureChannelCredentials();
+    }
+  } else if (scheme == kSchemeGrpcUnix) {
+    if (location.path().empty()) {
+      return Status::Invalid("expected a socket path in the location '", location.uri(), "'");
+    }
+    target = "unix:" + location.path();
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    return Status::KeyError("No client transport implementation for ", scheme);
+  }
+
+  grpc::ChannelArguments arguments;
+  // Lift gRPC's 4 MiB receive default, as Apache Arrow does.
+  const int64_t max_receive = options.max_receive_message_bytes;
+  arguments.SetMaxReceiveMessageSize(max_receive < 0 || max_receive > INT_MAX ? -1 : static_cast<int>(max_receive));
+  arguments.SetMaxSendMessageSize(-1);
+  // Each client gets its own connection rather than sharing one per process, so
+  // independent clients do not contend on one TCP stream.
+  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  if (!options.override_hostname.empty()) arguments.SetSslTargetNameOverride(options.override_hostname);
+  for (const auto& [key, value] : options.generic_options) {
+    if (const int* number = std::get_if<int>(&value)) {
+      arguments.SetInt(key, *number);
+    } else {
+      arguments.SetString(key, std::get<std::string>(value));
+    }
+  }
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(target, credentials, arguments);
+  if (channel == nullptr) return Status::IOError("gRPC could not create a channel to ", target);
+  return std::unique_ptr<ClientTransport>(std::make_unique<GrpcClientTransport>(std::move(channel)));
+}
+
+}  // namespace quiver::flight::internal

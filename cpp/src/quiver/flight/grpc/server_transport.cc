@@ -1,0 +1,714 @@
+// The gRPC server transport.
+//
+// The service is the generated FlightService with every method on gRPC's
+// callback API; DoGet, DoPut and DoExchange are registered as *raw* callback
+// methods, so their messages arrive and leave as grpc::ByteBuffers that
+// serialization.cc frames by hand around our buffers (no protobuf copy of any
+// batch body). The other methods use the generated protobuf messages.
+//
+// One reactor per call (ServerCall / UnaryCall below). gRPC's reaction threads
+// must not block, and Flight handlers do (a DoPut handler waits for the next
+// batch; a DoGet stream may read from disk), so each call's handler runs on a
+// thread of the transport's CallExecutor. The handler talks to its reactor
+// through blocking Read/Write that wait on the reactor's reactions:
+//   - one write in flight: Write() waits for the previous write's OnWriteDone
+//     and then starts the next, so a slow client slows only its own handler;
+//   - one message read ahead: the next StartRead is issued when the handler takes
+//     the message that arrived, so a slow handler throttles its client through
+//     gRPC flow control.
+// When the handler returns, its status (with Arrow's error trailers) finishes
+// the call; that Finish is the handler thread's last touch of the reactor, which
+// deletes itself in OnDone.
+//
+// Cancellation (client cancel, deadline, shutdown past its deadline) arrives as
+// OnCancel: it sets the flag ServerCallContext::is_cancelled() reads, and makes
+// pending reads and writes fail, which wakes a blocked handler.
+#include <grpcpp/security/auth_context.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <grpcpp/support/server_callback.h>
+
+#include <atomic>
+#include <climits>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "Flight.grpc.pb.h"
+#include "quiver/flight/grpc/protocol_internal.h"
+#include "quiver/flight/grpc/serialization_internal.h"
+#include "quiver/flight/grpc/status_internal.h"
+#include "quiver/flight/status.h"
+#include "quiver/flight/transport_internal.h"
+
+namespace quiver::flight::internal {
+
+namespace {
+
+// Runs handlers: a cached pool that grows to the number of calls in progress and
+// keeps idle threads for later calls. Shutdown() runs what was submitted, then joins.
+class CallExecutor {
+ public:
+  ~CallExecutor() { Shutdown(); }
+
+  void Submit(std::function<void()> task) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    tasks_.push_back(std::move(task));
+    if (tasks_.size() > idle_) {
+      threads_.emplace_back([this] { Work(); });
+    } else {
+      task_ready_.notify_one();
+    }
+  }
+
+  void Shutdown() {
+    std::vector<std::thread> threads;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+      threads.swap(threads_);
+      task_ready_.notify_all();
+    }
+    for (std::thread& thread : threads) thread.join();
+  }
+
+ private:
+  void Work() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      ++idle_;
+      task_ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+      --idle_;
+      if (tasks_.empty()) return;  // stopping, nothing left
+      std::function<void()> task = std::move(tasks_.front());
+      tasks_.pop_front();
+      lock.unlock();
+      task();
+      task = nullptr;
+      lock.lock();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable task_ready_;
+  std::deque<std::function<void()>> tasks_;
+  std::vector<std::thread> threads_;
+  size_t idle_ = 0;
+  bool stopping_ = false;
+};
+
+class GrpcServerTransport;
+
+// What a call's context shares with its reactor.
+struct CallState {
+  std::atomic<bool> cancelled{false};
+  // Set when the first response message starts: initial metadata is gone then.
+  std::atomic<bool> headers_sent{false};
+};
+
+class GrpcServerCallContext final : public ServerCallContext {
+ public:
+  GrpcServerCallContext(grpc::CallbackServerContext* context, std::string method, const CallState* state)
+      : context_(context), method_(std::move(method)), state_(state), peer_(context->peer()) {
+    for (const auto& [key, value] : context->client_metadata()) {
+      headers_.emplace(std::string(key.data(), key.size()), std::string(value.data(), value.size()));
+    }
+    std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
+    if (auth != nullptr && auth->IsPeerAuthenticated()) {
+      std::vector<grpc::string_ref> identity = auth->GetPeerIdentity();
+      if (!identity.empty()) peer_identity_.assign(identity.front().data(), identity.front().size());
+    }
+  }
+
+  const std::string& method() const override { return method_; }
+  const std::string& peer() const override { return peer_; }
+  const std::string& peer_identity() const override { return peer_identity_; }
+  const CallHeaders& incoming_headers() const override { return headers_; }
+  bool is_cancelled() const override { return state_->cancelled.load() || context_->IsCancelled(); }
+
+  Status AddHeader(const std::string& key, const std::string& value) override {
+    QUIVER_RETURN_NOT_OK(ValidateHeader(key, value));
+    if (state_->headers_sent.load()) {
+      return Status::Invalid("cannot add header '", key, "': the response headers were already sent");
+    }
+    context_->AddInitialMetadata(key, value);
+    return Status::OK();
+  }
+
+  Status AddTrailer(const std::string& key, const std::string& value) override {
+    QUIVER_RETURN_NOT_OK(ValidateHeader(key, value));
+    context_->AddTrailingMetadata(key, value);
+    return Status::OK();
+  }
+
+  grpc::CallbackServerContext* grpc_context() const { return context_; }
+
+ private:
+  grpc::CallbackServerContext* context_;
+  std::string method_;
+  const CallState* state_;
+  std::string peer_;
+  std::string peer_identity_;
+  CallHeaders headers_;
+};
+
+// Keeps the transport's count of calls that have not reached OnDone.
+class CallCounter {
+ public:
+  void Add() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++active_;
+  }
+  void Remove() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--active_ == 0) idle_.notify_all();
+  }
+  void WaitIdle() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    idle_.wait(lock, [&] { return active_ == 0; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  int64_t active_ = 0;
+};
+
+// A streaming call: ServerWriteReactor (ListFlights, DoGet, DoAction, ListActions)
+// or ServerBidiReactor (Handshake, DoPut, DoExchange).
+template <typename Base, typename Request, typename Response>
+class ServerCall final : public Base {
+ public:
+  static constexpr bool kReads = !std::is_void_v<Request>;
+  // What reads deliver; a placeholder for calls that do not read.
+  using ReadType = std::conditional_t<kReads, Request, int>;
+  using Handler = std::function<Status(ServerCall*)>;
+
+  ServerCall(CallExecutor* executor, CallCounter* counter, grpc::CallbackServerContext* context,
+             std::string method)
+      : executor_(executor), counter_(counter), context_(context, std::move(method), &state_) {
+    counter_->Add();
+  }
+
+  ~ServerCall() override { counter_->Remove(); }
+
+  // Starts the handler on an executor thread (and, for bidi calls, the first read).
+  ServerCall* Launch(Handler handler) {
+    if constexpr (kReads) {
+      read_in_flight_ = true;
+      this->StartRead(&read_buffer_);
+    }
+    executor_->Submit([this, handler = std::move(handler)]() mutable { Run(std::move(handler)); });
+    return this;
+  }
+
+  GrpcServerCallContext& context() { return context_; }
+
+  // Sends one message, waiting while the previous one is still being written.
+  Status Write(Response message) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      write_idle_.wait(lock, [&] { return !write_in_flight_; });
+      if (write_failed_ || state_.cancelled.load()) {
+        return MakeFlightError(FlightStatusCode::Cancelled,
+                               "the client cancelled the call or went away while the server was writing");
+      }
+      write_buffer_ = std::move(message);
+      write_in_flight_ = true;
+    }
+    state_.headers_sent.store(true);
+    this->StartWrite(&write_buffer_);
+    return Status::OK();
+  }
+
+  // The next message from the client; nullopt once it half-closed (or went away).
+  std::optional<ReadType> Read() {
+    bool start_read = false;
+    std::optional<ReadType> message;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      message_ready_.wait(lock, [&] { return !received_.empty() || reads_finished_; });
+      if (received_.empty()) return std::nullopt;
+      message = std::move(received_.front());
+      received_.pop_front();
+      start_read = !reads_finished_ && !read_in_flight_;
+      if (start_read) read_in_flight_ = true;
+    }
+    if (start_read) this->StartRead(&read_buffer_);
+    return message;
+  }
+
+  // --- Reactions ---
+
+  void OnReadDone(bool ok) {
+    if constexpr (kReads) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      read_in_flight_ = false;
+      if (ok) {
+        received_.push_back(std::move(read_buffer_));
+        read_buffer_ = ReadType();
+      } else {
+        reads_finished_ = true;
+      }
+      message_ready_.notify_all();
+    }
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    write_in_flight_ = false;
+    if (!ok) write_failed_ = true;
+    write_idle_.notify_all();
+  }
+
+  void OnCancel() override {
+    state_.cancelled.store(true);
+    std::lock_guard<std::mutex> lock(mutex_);
+    write_idle_.notify_all();
+    message_ready_.notify_all();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Run(Handler handler) {
+    Status status;
+    try {
+      status = handler(this);
+    } catch (const std::exception& e) {
+      status = Status::UnknownError("the ", context_.method(), " handler threw an exception: ", e.what());
+    } catch (...) {
+      status = Status::UnknownError("the ", context_.method(), " handler threw an exception");
+    }
+    handler = nullptr;  // its captures (readers, writers) go before the call ends
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      write_idle_.wait(lock, [&] { return !write_in_flight_; });
+    }
+    grpc::Status final_status = ToGrpcStatus(status, context_.grpc_context());
+    this->Finish(final_status);  // the last touch: OnDone may delete `this` from here on
+  }
+
+  CallExecutor* executor_;
+  CallCounter* counter_;
+  CallState state_;
+  GrpcServerCallContext context_;
+
+  std::mutex mutex_;
+  std::condition_variable write_idle_;
+  std::condition_variable message_ready_;
+  Response write_buffer_;
+  bool write_in_flight_ = false;
+  bool write_failed_ = false;
+  ReadType read_buffer_{};
+  bool read_in_flight_ = false;
+  bool reads_finished_ = false;
+  std::deque<ReadType> received_;
+};
+
+template <typename Request, typename Response>
+using BidiBase = grpc::ServerBidiReactor<Request, Response>;
+
+template <typename Response>
+using WriteBase = grpc::ServerWriteReactor<Response>;
+
+class UnaryCall final : public grpc::ServerUnaryReactor {
+ public:
+  using Handler = std::function<Status(GrpcServerCallContext&)>;
+
+  UnaryCall(CallExecutor* executor, CallCounter* counter, grpc::CallbackServerContext* context,
+            std::string method)
+      : executor_(executor), counter_(counter), context_(context, std::move(method), &state_) {
+    counter_->Add();
+  }
+  ~UnaryCall() override { counter_->Remove(); }
+
+  UnaryCall* Launch(Handler handler) {
+    executor_->Submit([this, handler = std::move(handler)]() mutable {
+      Status status;
+      try {
+        status = handler(context_);
+      } catch (const std::exception& e) {
+        status = Status::UnknownError("the ", context_.method(), " handler threw an exception: ", e.what());
+      } catch (...) {
+        status = Status::UnknownError("the ", context_.method(), " handler threw an exception");
+      }
+      handler = nullptr;
+      Finish(ToGrpcStatus(status, context_.grpc_context()));  // last touch of `this`
+    });
+    return this;
+  }
+
+  void OnCancel() override { state_.cancelled.store(true); }
+  void OnDone() override { delete this; }
+
+ private:
+  CallExecutor* executor_;
+  CallCounter* counter_;
+  CallState state_;
+  GrpcServerCallContext context_;
+};
+
+// The handler's view of a data call: FlightData framing on top of the reactor.
+// Detach() cuts it off when the handler returns, so a reader or writer that
+// outlives the handler fails cleanly instead of touching a finished call.
+template <typename Call>
+class GrpcServerDataCall final : public ServerDataCall {
+ public:
+  GrpcServerDataCall(Call* call, MemoryPool* pool) : call_(call), pool_(pool) {}
+
+  void Detach() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    call_ = nullptr;
+  }
+
+  Result<std::optional<FlightDataMessage>> Read() override {
+    if constexpr (Call::kReads) {
+      QUIVER_ASSIGN_OR_RAISE(Call * call, Get());
+      std::optional<grpc::ByteBuffer> message = call->Read();
+      if (!message.has_value()) {
+        if (call->context().is_cancelled()) {
+          return MakeFlightError(FlightStatusCode::Cancelled, "the client cancelled the call");
+        }
+        return std::optional<FlightDataMessage>();
+      }
+      QUIVER_ASSIGN_OR_RAISE(FlightDataMessage data, DeserializeFlightData(*message, pool_));
+      return std::optional<FlightDataMessage>(std::move(data));
+    } else {
+      return Status::Invalid("this call does not read client messages");
+    }
+  }
+
+  Status Write(const FlightPayload& payload) override {
+    QUIVER_ASSIGN_OR_RAISE(grpc::ByteBuffer message, SerializeFlightData(payload, nullptr));
+    QUIVER_ASSIGN_OR_RAISE(Call * call, Get());
+    return call->Write(std::move(message));
+  }
+
+  Status WritePutResult(std::shared_ptr<Buffer> app_metadata) override {
+    QUIVER_ASSIGN_OR_RAISE(grpc::ByteBuffer message, SerializePutResult(app_metadata));
+    QUIVER_ASSIGN_OR_RAISE(Call * call, Get());
+    return call->Write(std::move(message));
+  }
+
+ private:
+  Result<Call*> Get() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (call_ == nullptr) return Status::Invalid("the call has ended: its readers and writers are no longer usable");
+    return call_;
+  }
+
+  std::mutex mutex_;
+  Call* call_;
+  MemoryPool* pool_;
+};
+
+template <typename Call>
+class GrpcServerHandshakeStream final : public ServerHandshakeStream {
+ public:
+  explicit GrpcServerHandshakeStream(Call* call) : call_(call) {}
+  Result<std::optional<std::string>> Read() override {
+    std::optional<pb::HandshakeRequest> request = call_->Read();
+    if (!request.has_value()) return std::optional<std::string>();
+    return std::optional<std::string>(std::move(*request->mutable_payload()));
+  }
+  Status Write(std::string payload) override {
+    pb::HandshakeResponse response;
+    response.set_payload(std::move(payload));
+    return call_->Write(std::move(response));
+  }
+
+ private:
+  Call* call_;
+};
+
+// Parses a small raw request (DoGet's Ticket).
+template <typename Message>
+Status ParseRawRequest(const grpc::ByteBuffer* request, const char* type_name, Message* out) {
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (request != nullptr && request->Valid() && request->Dump(&slices).ok()) {
+    for (const grpc::Slice& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  return ParseMessage(bytes, type_name, out);
+}
+
+using ServiceBase = pb::FlightService::WithCallbackMethod_Handshake<
+    pb::FlightService::WithCallbackMethod_ListFlights<
+        pb::FlightService::WithCallbackMethod_GetFlightInfo<
+            pb::FlightService::WithCallbackMethod_PollFlightInfo<
+                pb::FlightService::WithCallbackMethod_GetSchema<
+                    pb::FlightService::WithRawCallbackMethod_DoGet<
+                        pb::FlightService::WithRawCallbackMethod_DoPut<
+                            pb::FlightService::WithRawCallbackMethod_DoExchange<
+                                pb::FlightService::WithCallbackMethod_DoAction<
+                                    pb::FlightService::WithCallbackMethod_ListActions<
+                                        pb::FlightService::Service>>>>>>>>>>;
+
+using RawWriteCall = ServerCall<WriteBase<grpc::ByteBuffer>, void, grpc::ByteBuffer>;
+using RawBidiCall = ServerCall<BidiBase<grpc::ByteBuffer, grpc::ByteBuffer>, grpc::ByteBuffer, grpc::ByteBuffer>;
+using HandshakeCall = ServerCall<BidiBase<pb::HandshakeRequest, pb::HandshakeResponse>, pb::HandshakeRequest,
+                                 pb::HandshakeResponse>;
+
+class FlightGrpcService final : public ServiceBase {
+ public:
+  FlightGrpcService(FlightServerBase* server, CallExecutor* executor, CallCounter* counter, MemoryPool* pool)
+      : server_(server), executor_(executor), counter_(counter), pool_(pool) {}
+
+  grpc::ServerBidiReactor<pb::HandshakeRequest, pb::HandshakeResponse>* Handshake(
+      grpc::CallbackServerContext* context) override {
+    auto* call = new HandshakeCall(executor_, counter_, context, "Handshake");
+    return call->Launch([server = server_](HandshakeCall* self) {
+      GrpcServerHandshakeStream<HandshakeCall> stream(self);
+      return server->Handshake(self->context(), &stream);
+    });
+  }
+
+  grpc::ServerWriteReactor<pb::FlightInfo>* ListFlights(grpc::CallbackServerContext* context,
+                                                        const pb::Criteria* request) override {
+    using Call = ServerCall<WriteBase<pb::FlightInfo>, void, pb::FlightInfo>;
+    auto* call = new Call(executor_, counter_, context, "ListFlights");
+    Result<Criteria> criteria = FromProto(*request);
+    return call->Launch([server = server_, criteria = std::move(criteria)](Call* self) -> Status {
+      if (!criteria.ok()) return criteria.status().WithContext("invalid Criteria");
+      QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<FlightListing> listing, server->ListFlights(self->context(), *criteria));
+      if (listing == nullptr) return Status::OK();
+      while (true) {
+        QUIVER_ASSIGN_OR_RAISE(std::optional<FlightInfo> info, listing->Next());
+        if (!info.has_value()) return Status::OK();
+        pb::FlightInfo message;
+        QUIVER_RETURN_NOT_OK(ToProto(*info, &message));
+        QUIVER_RETURN_NOT_OK(self->Write(std::move(message)));
+      }
+    });
+  }
+
+  grpc::ServerUnaryReactor* GetFlightInfo(grpc::CallbackServerContext* context, const pb::FlightDescriptor* request,
+                                          pb::FlightInfo* response) override {
+    return Unary(context, "GetFlightInfo", request, [this, response](GrpcServerCallContext& ctx,
+                                                                     const FlightDescriptor& descriptor) -> Status {
+      QUIVER_ASSIGN_OR_RAISE(FlightInfo info, server_->GetFlightInfo(ctx, descriptor));
+      return ToProto(info, response);
+    });
+  }
+
+  grpc::ServerUnaryReactor* PollFlightInfo(grpc::CallbackServerContext* context, const pb::FlightDescriptor* request,
+                                           pb::PollInfo* response) override {
+    return Unary(context, "PollFlightInfo", request, [this, response](GrpcServerCallContext& ctx,
+                                                                      const FlightDescriptor& descriptor) -> Status {
+      QUIVER_ASSIGN_OR_RAISE(PollInfo info, server_->PollFlightInfo(ctx, descriptor));
+      return ToProto(info, response);
+    });
+  }
+
+  grpc::ServerUnaryReactor* GetSchema(grpc::CallbackServerContext* context, const pb::FlightDescriptor* request,
+                                      pb::SchemaResult* response) override {
+    return Unary(context, "GetSchema", request, [this, response](GrpcServerCallContext& ctx,
+                                                                 const FlightDescriptor& descriptor) -> Status {
+      QUIVER_ASSIGN_OR_RAISE(SchemaResult result, server_->GetSchema(ctx, descriptor));
+      return ToProto(result, response);
+    });
+  }
+
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* DoGet(grpc::CallbackServerContext* context,
+                                                    const grpc::ByteBuffer* request) override {
+    auto* call = new RawWriteCall(executor_, counter_, context, "DoGet");
+    pb::Ticket ticket;
+    Status parsed = ParseRawRequest(request, "Ticket", &ticket);
+    return call->Launch([server = server_, parsed, ticket = Ticket{ticket.ticket()}, pool = pool_](RawWriteCall* self) {
+      if (!parsed.ok()) return parsed;
+      auto data_call = std::make_shared<GrpcServerDataCall<RawWriteCall>>(self, pool);
+      Status status = ServeDoGet(server, self->context(), ticket, data_call);
+      data_call->Detach();
+      return status;
+    });
+  }
+
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* DoPut(grpc::CallbackServerContext* context) override {
+    auto* call = new RawBidiCall(executor_, counter_, context, "DoPut");
+    return call->Launch([server = server_, pool = pool_](RawBidiCall* self) {
+      auto data_call = std::make_shared<GrpcServerDataCall<RawBidiCall>>(self, pool);
+      Status status = ServeDoPut(server, self->context(), data_call);
+      data_call->Detach();
+      return status;
+    });
+  }
+
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* DoExchange(
+      grpc::CallbackServerContext* context) override {
+    auto* call = new RawBidiCall(executor_, counter_, context, "DoExchange");
+    return call->Launch([server = server_, pool = pool_](RawBidiCall* self) {
+      auto data_call = std::make_shared<GrpcServerDataCall<RawBidiCall>>(self, pool);
+      Status status = ServeDoExchange(server, self->context(), data_call);
+      data_call->Detach();
+      return status;
+    });
+  }
+
+  grpc::ServerWriteReactor<pb::Result>* DoAction(grpc::CallbackServerContext* context,
+                                                 const pb::Action* request) override {
+    using Call = ServerCall<WriteBase<pb::Result>, void, pb::Result>;
+    auto* call = new Call(executor_, counter_, context, "DoAction");
+    Result<Action> action = FromProto(*request);
+    return call->Launch([server = server_, action = std::move(action)](Call* self) -> Status {
+      if (!action.ok()) return action.status().WithContext("invalid Action");
+      QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<ResultStream> results, ServeDoAction(server, self->context(), *action));
+      while (true) {
+        QUIVER_ASSIGN_OR_RAISE(std::optional<FlightResult> result, results->Next());
+        if (!result.has_value()) return Status::OK();
+        pb::Result message;
+        QUIVER_RETURN_NOT_OK(ToProto(*result, &message));
+        QUIVER_RETURN_NOT_OK(self->Write(std::move(message)));
+      }
+    });
+  }
+
+  grpc::ServerWriteReactor<pb::ActionType>* ListActions(grpc::CallbackServerContext* context,
+                                                        const pb::Empty*) override {
+    using Call = ServerCall<WriteBase<pb::ActionType>, void, pb::ActionType>;
+    auto* call = new Call(executor_, counter_, context, "ListActions");
+    return call->Launch([server = server_](Call* self) -> Status {
+      QUIVER_ASSIGN_OR_RAISE(std::vector<ActionType> types, server->ListActions(self->context()));
+      for (const ActionType& type : types) {
+        pb::ActionType message;
+        QUIVER_RETURN_NOT_OK(ToProto(type, &message));
+        QUIVER_RETURN_NOT_OK(self->Write(std::move(message)));
+      }
+      return Status::OK();
+    });
+  }
+
+ private:
+  template <typename Body>
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const char* method,
+                                  const pb::FlightDescriptor* request, Body body) {
+    auto* call = new UnaryCall(executor_, counter_, context, method);
+    Result<FlightDescriptor> descriptor = FromProto(*request);
+    return call->Launch([descriptor = std::move(descriptor), body = std::move(body)](GrpcServerCallContext& ctx) {
+      if (!descriptor.ok()) return descriptor.status().WithContext("invalid FlightDescriptor");
+      return body(ctx, *descriptor);
+    });
+  }
+
+  FlightServerBase* server_;
+  CallExecutor* executor_;
+  CallCounter* counter_;
+  MemoryPool* pool_;
+};
+
+class GrpcServerTransport final : public ServerTransport {
+ public:
+  GrpcServerTransport(FlightServerBase* server, MemoryPool* pool, Location location)
+      : service_(server, &executor_, &counter_, pool), location_(std::move(location)) {}
+
+  ~GrpcServerTransport() override { (void)Shutdown(std::nullopt); }
+
+  Status Start(const FlightServerOptions& options) {
+    grpc::ServerBuilder builder;
+    std::shared_ptr<grpc::ServerCredentials> credentials;
+    const std::string& scheme = location_.scheme();
+    std::string address;
+    if (scheme == kSchemeGrpcTls) {
+      if (options.tls_certificates.empty()) {
+        return Status::Invalid("a grpc+tls location needs FlightServerOptions::tls_certificates");
+      }
+      grpc::SslServerCredentialsOptions ssl(options.verify_client
+                                                ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                                : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+      ssl.pem_root_certs = options.root_certificates;
+      for (const CertKeyPair& pair : options.tls_certificates) {
+        ssl.pem_key_cert_pairs.push_back({pair.pem_key, pair.pem_cert});
+      }
+      credentials = grpc::SslServerCredentials(ssl);
+    } else if (scheme == kSchemeGrpc || scheme == kSchemeGrpcTcp || scheme == kSchemeGrpcUnix) {
+      credentials = grpc::InsecureServerCredentials();
+    } else {
+      return Status::NotImplemented("cannot serve a ", scheme, " location (grpc, grpc+tcp, grpc+tls or grpc+unix)");
+    }
+    if (scheme == kSchemeGrpcUnix) {
+      if (location_.path().empty()) return Status::Invalid("expected a socket path in '", location_.uri(), "'");
+      address = "unix:" + location_.path();
+    } else {
+      if (location_.host().empty() || location_.port() < 0) {
+        return Status::Invalid("expected host and port in the location '", location_.uri(), "'");
+      }
+      const std::string& host = location_.host();
+      address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(location_.port());
+    }
+
+    int selected_port = 0;
+    builder.AddListeningPort(address, credentials, scheme == kSchemeGrpcUnix ? nullptr : &selected_port);
+    builder.RegisterService(&service_);
+    const int64_t max_receive = options.max_receive_message_bytes;
+    builder.SetMaxReceiveMessageSize(max_receive < 0 || max_receive > INT_MAX ? -1 : static_cast<int>(max_receive));
+    builder.SetMaxSendMessageSize(-1);
+    for (const auto& [key, value] : options.generic_options) {
+      if (const int* number = std::get_if<int>(&value)) {
+        builder.AddChannelArgument(key, *number);
+      } else {
+        builder.AddChannelArgument(key, std::get<std::string>(value));
+      }
+    }
+    server_ = builder.BuildAndStart();
+    if (server_ == nullptr || (scheme != kSchemeGrpcUnix && selected_port == 0)) {
+      server_.reset();
+      return Status::IOError("could not listen on ", address, " (in use, or not a local address?)");
+    }
+    if (scheme == kSchemeGrpcUnix) {
+      port_ = -1;
+    } else {
+      port_ = selected_port;
+      QUIVER_ASSIGN_OR_RAISE(location_, scheme == kSchemeGrpcTls ? Location::ForGrpcTls(location_.host(), port_)
+                                                                  : Location::ForGrpcTcp(location_.host(), port_));
+    }
+    return Status::OK();
+  }
+
+  int port() const override { return port_; }
+  const Location& location() const override { return location_; }
+
+  Status Shutdown(std::optional<std::chrono::system_clock::time_point> deadline) override {
+    std::lock_guard<std::mutex> lock(shutdown_mutex_);
+    if (server_ == nullptr || shut_down_) return Status::OK();
+    shut_down_ = true;
+    if (deadline.has_value()) {
+      server_->Shutdown(*deadline);
+    } else {
+      server_->Shutdown();
+    }
+    // Every reactor ends with its handler's Finish; wait for the last OnDone, then
+    // for the handler threads.
+    counter_.WaitIdle();
+    executor_.Shutdown();
+    return Status::OK();
+  }
+
+ private:
+  CallExecutor executor_;
+  CallCounter counter_;
+  FlightGrpcService service_;
+  std::unique_ptr<grpc::Server> server_;
+  Location location_;
+  int port_ = -1;
+  std::mutex shutdown_mutex_;
+  bool shut_down_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ServerTransport>> MakeGrpcServerTransport(FlightServerBase* server,
+                                                                 const FlightServerOptions& options) {
+  KeepGrpcInitialized();
+  auto transport = std::make_unique<GrpcServerTransport>(server, options.read_options.pool, options.location);
+  QUIVER_RETURN_NOT_OK(transport->Start(options));
+  return std::unique_ptr<ServerTransport>(std::move(transport));
+}
+
+}  // namespace quiver::flight::internal
