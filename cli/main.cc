@@ -1,0 +1,52 @@
+// quiver: serve a folder of Arrow data over Flight, and drive any Flight server
+// from the terminal. See `quiver --help` and `quiver <command> --help`.
+#include <iostream>
+#include <map>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "common/errors.h"
+
+int main(int argc, char** argv) {
+  using namespace quiver::cli;
+  CLI::App app{
+      "quiver: an Arrow Flight dataset server and client.\n\n"
+      "  quiver serve [--root DIR]             serve a folder of Arrow IPC files (default: the sample data)\n"
+      "  quiver ls LOCATION [PREFIX]           list the flights of a server\n"
+      "  quiver info LOCATION PATH             show a flight's schema, totals and endpoints\n"
+      "  quiver get LOCATION PATH [-o FILE]    download a flight (to a table on screen by default)\n"
+      "  quiver put LOCATION PATH FILE         upload an Arrow IPC file\n"
+      "  quiver action LOCATION [TYPE [BODY]]  run an action (no TYPE: list the actions)\n\n"
+      "LOCATION is a URI such as grpc://localhost:8815; it defaults to $QUIVER_LOCATION.\n"
+      "Exit codes: 0 success, 1 failure, 2 usage error.",
+      "quiver"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "quiver 0.1.0");
+  std::map<std::string, CommandRunner> runners;
+  runners["serve"] = AddServeCommand(&app);
+  runners["ls"] = AddLsCommand(&app);
+  runners["info"] = AddInfoCommand(&app);
+  runners["get"] = AddGetCommand(&app);
+  runners["put"] = AddPutCommand(&app);
+  runners["action"] = AddActionCommand(&app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "error: usage: " << e.what() << " (see quiver --help)" << std::endl;
+    return kExitUsage;
+  }
+  for (CLI::App* sub : app.get_subcommands()) {
+    auto it = runners.find(sub->get_name());
+    if (it != runners.end()) return it->second();
+  }
+  std::cerr << "error: usage: a command is required (see quiver --help)" << std::endl;
+  return kExitUsage;
+}

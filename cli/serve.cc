@@ -1,0 +1,245 @@
+// quiver serve: a Flight service over a folder of Arrow IPC files.
+//
+// The first line on stdout is the location clients connect to (with the port that
+// was bound, so --port 0 works); logs go to stderr. SIGINT or SIGTERM stops taking
+// calls, lets the calls in flight finish for up to --grace seconds, cancels the
+// rest and exits 0; a second signal exits at once (committed uploads are durable,
+// and a cut-off upload's temporary file is removed at the next start).
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <condition_variable>
+#include <cstdlib>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "common/errors.h"
+#include "common/sample.h"
+#include "server/dataset_server.h"
+#include "store/fs.h"
+#include "store/store.h"
+
+namespace quiver::cli {
+namespace {
+
+struct ServeArgs {
+  std::string root;
+  std::string host = "localhost";
+  int port = 8815;
+  std::string unix_socket;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  double grace_seconds = 10;
+  int64_t retain_seconds = 300;
+  uint64_t max_upload_bytes = 0;
+  std::string compression = "none";
+  bool quiet = false;
+  bool debug = false;
+};
+
+class Logger {
+ public:
+  explicit Logger(bool quiet) : quiet_(quiet) {}
+  void operator()(const std::string& line) {
+    if (quiet_) return;
+    std::lock_guard<std::mutex> guard(mutex_);
+    std::cerr << "quiver serve: " << line << std::endl;
+  }
+
+ private:
+  bool quiet_;
+  std::mutex mutex_;
+};
+
+Result<std::string> ReadPem(const std::string& path, const char* flag) {
+  auto text = store::ReadSmallFile(path, 1 << 20);
+  if (!text.ok()) return text.status().WithContext(std::string("reading ") + flag);
+  return text;
+}
+
+// Prunes the store's trash now and then, until stopped.
+class Maintenance {
+ public:
+  explicit Maintenance(store::DatasetStore* store) : store_(store), thread_([this] { Run(); }) {}
+  ~Maintenance() {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stop_) {
+      wake_.wait_for(lock, std::chrono::seconds(15));
+      if (stop_) break;
+      lock.unlock();
+      store_->PruneTrash(std::chrono::steady_clock::now());
+      lock.lock();
+    }
+  }
+
+  store::DatasetStore* store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+std::string GraceText(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g s", seconds);
+  return text;
+}
+
+Status Serve(const ServeArgs& args, Logger* log) {
+  if (!args.unix_socket.empty() && !args.tls_cert.empty()) {
+    return UsageError("--unix and --tls-cert cannot be combined");
+  }
+  if (args.tls_cert.empty() != args.tls_key.empty()) return UsageError("--tls-cert and --tls-key go together");
+  if (!args.tls_client_ca.empty() && args.tls_cert.empty()) {
+    return UsageError("--tls-client-ca needs --tls-cert and --tls-key");
+  }
+  if (args.port < 0 || args.port > 65535) return UsageError("--port must be 0..65535");
+
+  store::StoreOptions options;
+  options.max_upload_bytes = static_cast<int64_t>(args.max_upload_bytes);
+  options.retain_replaced = std::chrono::seconds(args.retain_seconds);
+  if (args.compression == "lz4") {
+    options.write_options.compression = ipc::CompressionType::LZ4_FRAME;
+  } else if (args.compression == "zstd") {
+    options.write_options.compression = ipc::CompressionType::ZSTD;
+  } else if (args.compression != "none") {
+    return UsageError("--compression must be none, lz4 or zstd");
+  }
+
+  std::string root = args.root;
+  if (root.empty()) {
+    QUIVER_ASSIGN_OR_RAISE(root, DefaultSampleRoot());
+    QUIVER_ASSIGN_OR_RAISE(bool seeded, SeedSampleRoot(root));
+    (*log)(std::string(seeded ? "wrote the sample datasets to " : "serving the sample datasets in ") + root +
+           " (pass --root DIR to serve your own folder)");
+  }
+  QUIVER_ASSIGN_OR_RAISE(auto store, store::DatasetStore::Open(root, options));
+  const auto& recovery = store->recovery();
+  if (recovery.journals_replayed + recovery.temp_files_removed > 0) {
+    (*log)("recovered after an unclean stop: finished " + std::to_string(recovery.journals_replayed) +
+           " replace(s), removed " + std::to_string(recovery.temp_files_removed) +
+           " unfinished upload(s)");
+  }
+
+  Result<flight::Location> location = Status::Invalid("no location");
+  if (!args.unix_socket.empty()) {
+    location = flight::Location::ForGrpcUnix(args.unix_socket);
+  } else if (!args.tls_cert.empty()) {
+    location = flight::Location::ForGrpcTls(args.host, args.port);
+  } else {
+    location = flight::Location::ForGrpcTcp(args.host, args.port);
+  }
+  if (!location.ok()) return UsageError("cannot listen there: " + location.status().message());
+  flight::FlightServerOptions server_options(*location);
+  if (!args.tls_cert.empty()) {
+    flight::CertKeyPair pair;
+    QUIVER_ASSIGN_OR_RAISE(pair.pem_cert, ReadPem(args.tls_cert, "--tls-cert"));
+    QUIVER_ASSIGN_OR_RAISE(pair.pem_key, ReadPem(args.tls_key, "--tls-key"));
+    server_options.tls_certificates.push_back(std::move(pair));
+    if (!args.tls_client_ca.empty()) {
+      server_options.verify_client = true;
+      QUIVER_ASSIGN_OR_RAISE(server_options.root_certificates, ReadPem(args.tls_client_ca, "--tls-client-ca"));
+    }
+  }
+
+  // Signals are taken by sigwait below, never by a handler: block them before any
+  // thread starts, so that every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  server::DatasetServer server(store.get(), [log](const std::string& line) { (*log)(line); });
+  QUIVER_RETURN_NOT_OK(server.Init(server_options));
+  QUIVER_ASSIGN_OR_RAISE(flight::Location bound, server.location());
+  // The first line of stdout, for scripts and tests that started us with port 0.
+  std::cout << bound.uri() << std::endl;
+  QUIVER_ASSIGN_OR_RAISE(auto datasets, store->List());
+  (*log)("serving " + std::to_string(datasets.size()) + " dataset(s) from " + store->root() + " at " +
+         bound.uri() + "; Ctrl-C stops");
+
+  Maintenance maintenance(store.get());
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  (*log)(std::string("got ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
+         ", finishing the calls in flight (up to " + GraceText(args.grace_seconds) +
+         "; signal again to stop at once)");
+  std::thread second_signal([signals] {
+    int again = 0;
+    sigset_t copy = signals;
+    sigwait(&copy, &again);
+    std::cerr << "quiver serve: stopping at once" << std::endl;
+    std::_Exit(130);
+  });
+  second_signal.detach();
+  const auto deadline = std::chrono::system_clock::now() +
+                        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                            std::chrono::duration<double>(args.grace_seconds));
+  QUIVER_RETURN_NOT_OK(server.Shutdown(deadline));
+  (*log)("stopped");
+  return Status::OK();
+}
+
+}  // namespace
+
+CommandRunner AddServeCommand(CLI::App* app) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* serve = app->add_subcommand(
+      "serve",
+      "Serve a folder of Arrow IPC files over Flight. Every folder holding *.arrow/*.arrows "
+      "files is a flight named by its path. Prints the location as its first line.");
+  serve->add_option("--root", args->root,
+                    "Folder to serve (created if missing). Default: the sample datasets, copied on "
+                    "first use to $QUIVER_HOME/sample or ~/.local/share/quiver/sample");
+  serve->add_option("--host", args->host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", args->port, "TCP port; 0 picks a free one")->capture_default_str();
+  serve->add_option("--unix", args->unix_socket, "Listen on this Unix socket instead of TCP");
+  serve->add_option("--tls-cert", args->tls_cert, "PEM certificate chain: serve grpc+tls");
+  serve->add_option("--tls-key", args->tls_key, "PEM private key of --tls-cert");
+  serve->add_option("--tls-client-ca", args->tls_client_ca,
+                    "PEM roots: require client certificates signed by them (mTLS)");
+  serve->add_option("--max-upload-bytes", args->max_upload_bytes,
+                    "Refuse uploads larger than this (e.g. 512MiB); 0: no limit")
+      ->transform(CLI::AsSizeValue(false));
+  serve->add_option("--grace", args->grace_seconds,
+                    "Seconds to let calls in flight finish after SIGINT/SIGTERM")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  serve->add_option("--retain-replaced", args->retain_seconds,
+                    "Seconds replaced or dropped files stay readable by tickets issued before")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  serve->add_option("--compression", args->compression, "Compression of stored files: none, lz4, zstd")
+      ->capture_default_str();
+  serve->add_flag("-q,--quiet", args->quiet, "No log lines on stderr");
+  serve->add_flag("--debug", args->debug, "Print full error details");
+  serve->set_config("--config", "", "Read these options from a TOML or INI file");
+  return [args] {
+    Logger log(args->quiet);
+    Status status = Serve(*args, &log);
+    if (!status.ok()) return ReportError(status, args->debug);
+    return kExitOk;
+  };
+}
+
+}  // namespace quiver::cli
