@@ -1,5 +1,8 @@
 #include "test_server.h"
 
+#include "flight_test_util.h"
+#include "test_tables.h"
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -81,7 +84,25 @@ class TestServer::CancellationWatcher final : public FlightDataStream {
   ServerCallContext* context_;
 };
 
+void TestServer::AddStandardData() {
+  tables["ints"] = IntsTable();
+  tables["empty"] = MakeTable({}, Int64Schema());
+  tables["dict"] = DictionaryTable();
+  tables["every-type"] = EveryTypeTable();
+  tables["big"] = MakeTable({MakeInt64Batch(1 << 20, 7)});  // 8 MiB, over gRPC's default 4 MiB
+  chunks_schema = Int64Schema();
+  chunks = {
+      {nullptr, Buffer::FromString("m0")},
+      {MakeInt64Batch(3, 0), Buffer::FromString("m1")},
+      {nullptr, Buffer::FromString("m2")},
+      {MakeInt64Batch(2, 10), nullptr},
+      {MakeInt64Batch(0, 0), Buffer::FromString("m4")},
+      {nullptr, Buffer::FromString("m5")},
+  };
+}
+
 Result<TablePtr> TestServer::FindTable(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
   auto it = tables.find(name);
   if (it == tables.end()) return Status::KeyError("unknown dataset '", name, "'");
   return it->second;
@@ -112,8 +133,13 @@ Result<std::unique_ptr<FlightListing>> TestServer::ListFlights(ServerCallContext
     recorded_.criteria = criteria;
   }
   if (StartsWith(criteria.expression, "raise:")) return ScriptedError(criteria.expression.substr(6));
+  std::vector<std::string> names;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [name, table] : tables) names.push_back(name);
+  }
   std::vector<FlightInfo> infos;
-  for (const auto& [name, table] : tables) {
+  for (const std::string& name : names) {
     QUIVER_ASSIGN_OR_RAISE(FlightInfo info, InfoFor(name));
     infos.push_back(std::move(info));
   }
@@ -234,6 +260,15 @@ Status TestServer::DoPut(ServerCallContext& context, std::unique_ptr<FlightMessa
     if (chunk.app_metadata != nullptr) {
       QUIVER_RETURN_NOT_OK(writer->WriteMetadata(Buffer::FromString("ack:" + chunk.app_metadata->ToString())));
     }
+  }
+  if (descriptor.type == DescriptorType::PATH && descriptor.path.size() == 1) {
+    QUIVER_ASSIGN_OR_RAISE(SchemaPtr schema, reader->GetSchema());
+    RecordBatchVector batches;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const FlightStreamChunk& chunk : recorded_.put_chunks) {
+      if (chunk.data != nullptr) batches.push_back(chunk.data);
+    }
+    QUIVER_ASSIGN_OR_RAISE(tables[descriptor.path[0]], Table::FromRecordBatches(schema, batches));
   }
   return Status::OK();
 }

@@ -15,6 +15,7 @@
 //                        cmd "raise:<kind>"   the error
 //                        cmd "until-cancelled"  waits for is_cancelled()
 //   DoPut cmd            "store"              records every chunk; acks each app_metadata as a PutResult
+//         path [<name>]                       the same, and keeps the upload as table <name>
 //                        "raise-after-first:<kind>"  records the first chunk, then raises
 //   DoExchange cmd       "echo"               sends back each chunk as it arrives
 //                        "server-only"        ignores the client, sends `chunks`
@@ -48,7 +49,11 @@ Status ScriptedError(const std::string& kind);
 
 class TestServer : public FlightServerBase {
  public:
-  // --- The script ---
+  /// Serves the standard data: tables "ints", "empty", "dict", "every-type" and
+  /// "big" (8 MiB in one batch), and `chunks` of int64 batches and metadata.
+  void AddStandardData();
+
+  // --- The script (set before Init; DoPut to a path adds tables) ---
   std::map<std::string, TablePtr> tables;
   SchemaPtr chunks_schema;
   std::vector<FlightStreamChunk> chunks;
