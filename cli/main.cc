@@ -31,6 +31,13 @@ int main(int argc, char** argv) {
   runners["get"] = AddGetCommand(&app);
   runners["put"] = AddPutCommand(&app);
   runners["action"] = AddActionCommand(&app);
+  // CLI11 would call an unknown command a missing one; name it instead.
+  if (argc > 1 && argv[1][0] != '-' && runners.count(argv[1]) == 0) {
+    std::cerr << "error: usage: unknown command '" << argv[1]
+              << "'; the commands are serve, ls, info, get, put and action (see quiver --help)"
+              << std::endl;
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

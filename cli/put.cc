@@ -6,6 +6,8 @@
 // (PutResult app_metadata; JSON from `quiver serve`) is printed on success.
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -45,24 +47,53 @@ class FileBatches final : public RecordBatchReader {
   int next_ = 0;
 };
 
-Result<std::shared_ptr<RecordBatchReader>> OpenInput(const std::string& file, int64_t* size) {
-  std::shared_ptr<io::RandomAccessFile> input;
-  if (file == "-") {
+// Reads a file descriptor it does not own (stdin) as it arrives.
+class FdInputStream final : public io::InputStream {
+ public:
+  explicit FdInputStream(int fd) : fd_(fd) {}
+  Result<std::shared_ptr<Buffer>> Read(int64_t nbytes) override {
+    if (nbytes < 0) return Status::Invalid("read length must be non-negative but found ", nbytes);
     std::string bytes;
-    char chunk[1 << 16];
-    while (true) {
-      const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof(chunk));
+    bytes.resize(static_cast<size_t>(std::min<int64_t>(nbytes, int64_t{1} << 30)));
+    size_t got = 0;
+    while (got < bytes.size()) {
+      const ssize_t n = ::read(fd_, bytes.data() + got, bytes.size() - got);
       if (n < 0) {
         if (errno == EINTR) continue;
         return Status::IOError("cannot read stdin: ", std::strerror(errno));
       }
       if (n == 0) break;
-      bytes.append(chunk, static_cast<size_t>(n));
+      got += static_cast<size_t>(n);
     }
-    input = std::make_shared<io::BufferReader>(Buffer::FromString(std::move(bytes)));
-  } else {
-    QUIVER_ASSIGN_OR_RAISE(input, io::MemoryMappedFile::Open(file));
+    bytes.resize(got);
+    position_ += static_cast<int64_t>(got);
+    return Buffer::FromString(std::move(bytes));
   }
+  Result<int64_t> Tell() const override { return position_; }
+  Status Close() override {
+    closed_ = true;
+    return Status::OK();
+  }
+  bool closed() const override { return closed_; }
+
+ private:
+  int fd_;
+  int64_t position_ = 0;
+  bool closed_ = false;
+};
+
+Result<std::shared_ptr<RecordBatchReader>> OpenInput(const std::string& file, int64_t* size) {
+  std::shared_ptr<io::RandomAccessFile> input;
+  if (file == "-") {
+    // A stream from stdin is sent as it arrives, batch by batch.
+    *size = -1;
+    auto reader = ipc::RecordBatchStreamReader::Open(std::make_shared<FdInputStream>(STDIN_FILENO));
+    if (!reader.ok()) {
+      return reader.status().WithContext("while reading stdin (expected an Arrow IPC stream)");
+    }
+    return std::shared_ptr<RecordBatchReader>(*reader);
+  }
+  QUIVER_ASSIGN_OR_RAISE(input, io::MemoryMappedFile::Open(file));
   QUIVER_ASSIGN_OR_RAISE(*size, input->GetSize());
   QUIVER_ASSIGN_OR_RAISE(auto head, input->ReadAt(0, std::min<int64_t>(*size, 6)));
   const std::string context = "while reading '" + file + "'";

@@ -43,7 +43,39 @@ struct ServeArgs {
   std::string compression = "none";
   bool quiet = false;
   bool debug = false;
+  std::string config;
 };
+
+// CLI11 reads config files for the top-level app only, so `serve --config FILE`
+// applies the file itself: each key sets the option of that name unless the
+// command line already gave it, through the option's own conversion and checks.
+Status ApplyConfig(CLI::App* serve, const std::string& path) {
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::Error& error) {
+    return UsageError("cannot read --config '" + path + "': " + error.what());
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // section markers
+    if (!item.parents.empty() && !(item.parents.size() == 1 && item.parents[0] == "serve")) {
+      return UsageError("--config '" + path + "': unknown section for '" + item.fullname() +
+                        "' (use top-level keys or [serve])");
+    }
+    CLI::Option* option = item.name == "config" ? nullptr : serve->get_option_no_throw("--" + item.name);
+    if (option == nullptr) {
+      return UsageError("--config '" + path + "': unknown option '" + item.name + "'");
+    }
+    if (option->count() > 0) continue;
+    try {
+      option->add_result(item.inputs);
+      option->run_callback();
+    } catch (const CLI::Error& error) {
+      return UsageError("--config '" + path + "': " + item.name + ": " + error.what());
+    }
+  }
+  return Status::OK();
+}
 
 class Logger {
  public:
@@ -172,11 +204,11 @@ Status Serve(const ServeArgs& args, Logger* log) {
   server::DatasetServer server(store.get(), [log](const std::string& line) { (*log)(line); });
   QUIVER_RETURN_NOT_OK(server.Init(server_options));
   QUIVER_ASSIGN_OR_RAISE(flight::Location bound, server.location());
-  // The first line of stdout, for scripts and tests that started us with port 0.
-  std::cout << bound.uri() << std::endl;
   QUIVER_ASSIGN_OR_RAISE(auto datasets, store->List());
   (*log)("serving " + std::to_string(datasets.size()) + " dataset(s) from " + store->root() + " at " +
          bound.uri() + "; Ctrl-C stops");
+  // The first line of stdout, for scripts and tests that started us with port 0.
+  std::cout << bound.uri() << std::endl;
 
   Maintenance maintenance(store.get());
   int signal_number = 0;
@@ -233,8 +265,14 @@ CommandRunner AddServeCommand(CLI::App* app) {
       ->capture_default_str();
   serve->add_flag("-q,--quiet", args->quiet, "No log lines on stderr");
   serve->add_flag("--debug", args->debug, "Print full error details");
-  serve->set_config("--config", "", "Read these options from a TOML or INI file");
-  return [args] {
+  serve->add_option("--config", args->config,
+                    "Read options from a TOML or INI file: key = value lines (e.g. port = 9000), "
+                    "optionally under [serve]; flags on the command line win");
+  return [args, serve] {
+    if (!args->config.empty()) {
+      Status loaded = ApplyConfig(serve, args->config);
+      if (!loaded.ok()) return ReportError(loaded, args->debug);
+    }
     Logger log(args->quiet);
     Status status = Serve(*args, &log);
     if (!status.ok()) return ReportError(status, args->debug);

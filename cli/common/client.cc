@@ -67,7 +67,15 @@ Result<std::pair<std::string, std::vector<std::string>>> SplitLocation(const Cli
 flight::FlightDescriptor MakeDescriptor(const std::string& path, bool as_command) {
   if (as_command) return flight::FlightDescriptor::Command(path);
   std::vector<std::string> components;
+  // An absolute path is sent as it is ("/etc" stays "/etc"): the server decides
+  // what it means (quiver serve refuses it).
   size_t start = 0;
+  if (!path.empty() && path.front() == '/') {
+    size_t end = path.find('/', 1);
+    if (end == std::string::npos) end = path.size();
+    components.push_back(path.substr(0, end));
+    start = end + 1;
+  }
   while (start <= path.size()) {
     size_t end = path.find('/', start);
     if (end == std::string::npos) end = path.size();

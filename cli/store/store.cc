@@ -91,12 +91,15 @@ Status NoSuchDataset(const DatasetPath& path) {
   return Status::KeyError("no dataset at '", path.ToString(), "'");
 }
 
+// "(a: int64, b: string not null)": one line, for error messages.
 std::string SchemaText(const Schema& schema) {
-  std::string text = schema.ToString(/*show_metadata=*/false);
-  for (char& c : text) {
-    if (c == '\n') c = ' ';
+  std::string text = "(";
+  for (int i = 0; i < schema.num_fields(); ++i) {
+    const auto& field = schema.field(i);
+    if (i > 0) text += ", ";
+    text += field->name() + ": " + field->type()->ToString() + (field->nullable() ? "" : " not null");
   }
-  return "(" + text + ")";
+  return text + ")";
 }
 
 uint64_t ParseSequence(std::string_view name) {
