@@ -229,6 +229,44 @@ TEST(FlightDataFramingTest, MessagesOverTwoGibibytesAreRefused) {
               StatusIs(StatusCode::Invalid, HasSubstr("gRPC carries at most 2147483647 bytes per message")));
 }
 
+TEST(FlightDataFramingTest, ArbitraryBytesNeverCrash) {
+  // Every truncation and many single-byte corruptions of a valid message, cut
+  // into slices of several sizes: each parses or is refused, and what parses is
+  // within the input's bounds (ASan checks the reads).
+  const FlightDescriptor descriptor = FlightDescriptor::Path({"p"});
+  ASSERT_OK_AND_ASSIGN(grpc::ByteBuffer sent,
+                       SerializeFlightData(PayloadOf(Bytes("meta"), {Bytes(std::string(300, 'b'))}, Bytes("app")),
+                                           &descriptor));
+  const std::string wire = Flatten(sent);
+  uint32_t state = 12345;
+  auto next_random = [&state] {
+    state = state * 1103515245u + 12345u;
+    return state >> 8;
+  };
+  int parsed = 0;
+  int refused = 0;
+  for (size_t length = 0; length <= wire.size(); ++length) {
+    for (int variant = 0; variant < 8; ++variant) {
+      std::string bytes = wire.substr(0, length);
+      if (variant > 0 && !bytes.empty()) bytes[next_random() % bytes.size()] = static_cast<char>(next_random());
+      Result<FlightDataMessage> message = DeserializeFlightData(Sliced(bytes, 1 + variant % 5), default_memory_pool());
+      if (message.ok()) {
+        ++parsed;
+        for (const auto& field : {message->metadata, message->body, message->app_metadata}) {
+          if (field != nullptr) {
+            EXPECT_LE(field->size(), static_cast<int64_t>(bytes.size()));
+          }
+        }
+      } else {
+        ++refused;
+        EXPECT_EQ(message.status().code(), StatusCode::Invalid);
+      }
+    }
+  }
+  EXPECT_GT(parsed, 0);
+  EXPECT_GT(refused, 0);
+}
+
 TEST(PutResultFramingTest, RoundTripAndEmpty) {
   ASSERT_OK_AND_ASSIGN(grpc::ByteBuffer buffer, SerializePutResult(Bytes("done")));
   EXPECT_EQ(Flatten(buffer), std::string("\x0a\x04" "done", 6));
