@@ -123,13 +123,17 @@ class Download {
     for (const auto& location : endpoint.locations) {
       if (location.scheme() == flight::kSchemeReuseConnection) reuse = true;
     }
+    SchemaPtr schema;
     if (reuse) {
       QUIVER_ASSIGN_OR_RAISE(reader, client->DoGet(call_, endpoint.ticket));
+      QUIVER_ASSIGN_OR_RAISE(schema, reader->GetSchema());
     } else {
+      // Connecting is lazy: a dead location shows up at the first read, so the
+      // schema is read before settling on a location.
       for (const auto& location : endpoint.locations) {
         auto connected = ConnectLike(*connection_, location);
         if (!connected.ok()) {
-          last = connected.status();
+          last = connected.status().WithContext("at " + location.uri());
           continue;
         }
         auto opened = (*connected)->DoGet(call_, endpoint.ticket);
@@ -137,13 +141,18 @@ class Download {
           last = opened.status().WithContext("at " + location.uri());
           continue;
         }
+        auto first_schema = (*opened)->GetSchema();
+        if (!first_schema.ok()) {
+          last = first_schema.status().WithContext("at " + location.uri());
+          continue;
+        }
         own_client = std::move(*connected);
         reader = std::move(*opened);
+        schema = *first_schema;
         break;
       }
       if (reader == nullptr) return last;
     }
-    QUIVER_ASSIGN_OR_RAISE(SchemaPtr schema, reader->GetSchema());
     {
       std::lock_guard<std::mutex> guard(queue->mutex);
       queue->schema = schema;
@@ -231,7 +240,7 @@ Status Get(const GetArgs& args) {
                                  return Status::OK();
                                },
                                &rows));
-    progress.Finish();
+    progress.Finish(/*complete=*/limit < 0);
     if (schema == nullptr) return Status::Invalid("the server sent no schema for '", path, "'");
     std::vector<std::string> header;
     for (const auto& field : schema->fields()) header.push_back(field->name());
@@ -276,7 +285,7 @@ Status Get(const GetArgs& args) {
                         &rows);
   if (status.ok()) status = begin();
   if (status.ok()) status = sink->Finish();
-  progress.Finish();
+  progress.Finish(/*complete=*/status.ok() && limit < 0);
   if (!partial.empty()) {
     if (!status.ok()) {
       (void)::unlink(partial.c_str());

@@ -1,6 +1,8 @@
 // quiver: serve a folder of Arrow data over Flight, and drive any Flight server
 // from the terminal. See `quiver --help` and `quiver <command> --help`.
+#include <cstdlib>
 #include <iostream>
+#include <string_view>
 #include <map>
 #include <string>
 
@@ -11,6 +13,12 @@
 
 int main(int argc, char** argv) {
   using namespace quiver::cli;
+  // gRPC logs failures (a TLS handshake, a refused connection) on stderr by itself;
+  // the error line says what happened, so keep its logs for --debug (or for a
+  // GRPC_VERBOSITY the user set). Set before anything starts gRPC.
+  bool debug = false;
+  for (int i = 1; i < argc; ++i) debug = debug || std::string_view(argv[i]) == "--debug";
+  if (!debug) ::setenv("GRPC_VERBOSITY", "NONE", /*overwrite=*/0);
   CLI::App app{
       "quiver: an Arrow Flight dataset server and client.\n\n"
       "  quiver serve [--root DIR]             serve a folder of Arrow IPC files (default: the sample data)\n"

@@ -138,7 +138,7 @@ Status Put(const PutArgs& args) {
   }
   // The server's status explains a failed write better than the write's own error.
   Status closed = put.writer->Close();
-  progress.Finish();
+  progress.Finish(/*complete=*/closed.ok() && status.ok());
   if (!closed.ok()) return closed;
   QUIVER_RETURN_NOT_OK(status);
   std::vector<std::string> acks;

@@ -37,35 +37,43 @@ Progress::~Progress() { Finish(); }
 bool Progress::StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
 
 void Progress::Add(int64_t bytes, int64_t rows) {
-  if (!enabled_) return;
   std::lock_guard<std::mutex> guard(mutex_);
   bytes_ += bytes;
   rows_ += rows;
-  Draw(false);
+  if (enabled_) Draw(false);
 }
 
-void Progress::Finish() {
+void Progress::Finish(bool complete) {
   if (!enabled_) return;
   std::lock_guard<std::mutex> guard(mutex_);
   if (finished_) return;
   finished_ = true;
+  if (complete) {
+    bytes_ = std::max(bytes_, total_bytes_);
+    rows_ = std::max(rows_, total_rows_);
+  }
   Draw(true);
 }
 
 std::string Progress::Render(std::chrono::steady_clock::time_point now) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return RenderLocked(now);
+}
+
+std::string Progress::RenderLocked(std::chrono::steady_clock::time_point now) const {
   const double seconds = std::chrono::duration<double>(now - start_).count();
-  // The fraction done: by bytes when the total is known, else by rows.
+  // The fraction done: by rows when their total is known, else by bytes.
   double fraction = -1;
   double remaining_units = 0;
   double done_units = 0;
-  if (total_bytes_ > 0) {
-    fraction = std::min(1.0, static_cast<double>(bytes_) / static_cast<double>(total_bytes_));
-    done_units = static_cast<double>(bytes_);
-    remaining_units = std::max(0.0, static_cast<double>(total_bytes_ - bytes_));
-  } else if (total_rows_ > 0) {
+  if (total_rows_ > 0) {
     fraction = std::min(1.0, static_cast<double>(rows_) / static_cast<double>(total_rows_));
     done_units = static_cast<double>(rows_);
     remaining_units = std::max(0.0, static_cast<double>(total_rows_ - rows_));
+  } else if (total_bytes_ > 0) {
+    fraction = std::min(1.0, static_cast<double>(bytes_) / static_cast<double>(total_bytes_));
+    done_units = static_cast<double>(bytes_);
+    remaining_units = std::max(0.0, static_cast<double>(total_bytes_ - bytes_));
   }
   std::string line = label_;
   char part[96];
@@ -98,7 +106,7 @@ void Progress::Draw(bool final) {
   const auto now = std::chrono::steady_clock::now();
   if (!final && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
-  std::string line = Render(now);
+  std::string line = RenderLocked(now);
   winsize size{};
   if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 10 &&
       line.size() >= size.ws_col) {

@@ -2,10 +2,11 @@
 //
 //   get sales/2024 [##########..........]  48%  1.2 MiB / 2.5 MiB  10000 / 20834 rows  3.1 MiB/s  ETA 0:01
 //
-// Drawn only when stderr is a terminal and -q was not given (enabled == false makes
-// every call a no-op), redrawn at most ten times a second, and ended with a newline
+// Drawn only when stderr is a terminal and -q was not given (enabled == false draws
+// nothing), redrawn at most ten times a second, and ended with a newline
 // by Finish(). Totals come from the FlightInfo (get) or the input file (put); an
-// unknown total (-1) shows counts and rate without a bar or ETA. Thread-safe: get's
+// unknown total (-1) shows counts and rate without a bar or ETA. The fraction done is
+// by rows when their total is known (exact), else by bytes. Thread-safe: get's
 // parallel endpoint fetches add to one bar.
 #pragma once
 
@@ -25,13 +26,16 @@ class Progress {
   static bool StderrIsTerminal();
 
   void Add(int64_t bytes, int64_t rows);
-  /// Draws the final state and ends the line. Idempotent.
-  void Finish();
+  /// Draws the final state and ends the line. Idempotent. `complete` says the
+  /// transfer finished: the bar then shows the totals reached (the bytes counted
+  /// along the way are the batches' sizes, a little less than a file's size).
+  void Finish(bool complete = false);
 
-  /// The line as it would be drawn now (for tests of the layout).
+  /// The line as it would be drawn at `now` (counts are kept even when not drawing).
   std::string Render(std::chrono::steady_clock::time_point now) const;
 
  private:
+  std::string RenderLocked(std::chrono::steady_clock::time_point now) const;
   void Draw(bool final);
 
   mutable std::mutex mutex_;

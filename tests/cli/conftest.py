@@ -164,4 +164,8 @@ def read_ipc(path):
 
 
 def temp_files(root):
-    return sorted(p for p in pathlib.Path(root).rglob(".quiver-tmp-*"))
+    """The store's temporary files under `root` (folders may vanish while we look)."""
+    found = []
+    for folder, _, names in os.walk(root):  # os.walk skips folders removed meanwhile
+        found += [pathlib.Path(folder) / n for n in names if n.startswith(".quiver-tmp-")]
+    return sorted(found)

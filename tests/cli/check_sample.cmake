@@ -1,0 +1,22 @@
+# Runs MAKE_SAMPLE into WORK_DIR and checks that every file matches SAMPLE_DIR.
+file(REMOVE_RECURSE ${WORK_DIR})
+execute_process(COMMAND ${MAKE_SAMPLE} ${WORK_DIR} RESULT_VARIABLE made)
+if(NOT made EQUAL 0)
+  message(FATAL_ERROR "quiver_make_sample failed (${made})")
+endif()
+file(GLOB_RECURSE expected RELATIVE ${SAMPLE_DIR} ${SAMPLE_DIR}/*)
+file(GLOB_RECURSE written RELATIVE ${WORK_DIR} ${WORK_DIR}/*)
+list(SORT expected)
+list(SORT written)
+if(NOT expected STREQUAL written)
+  message(FATAL_ERROR "data/sample holds [${expected}] but quiver_make_sample writes [${written}]")
+endif()
+foreach(file ${expected})
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${SAMPLE_DIR}/${file} ${WORK_DIR}/${file}
+                  RESULT_VARIABLE different)
+  if(different)
+    message(FATAL_ERROR "data/sample/${file} differs from what quiver_make_sample writes; "
+                        "regenerate it: quiver_make_sample data/sample")
+  endif()
+endforeach()
+file(REMOVE_RECURSE ${WORK_DIR})
