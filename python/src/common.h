@@ -71,10 +71,18 @@ T Unwrap(Result<T> result) {
 /// Raises the Python exception matching the Status (the error indicator is set).
 void SetPyErrorFromStatus(const Status& status);
 
+/// A hook that raises a more specific exception for a Status carrying a
+/// detail (the Flight layer registers one); returns false to fall back to the
+/// class of the Status code.
+using DetailTranslator = bool (*)(const Status& status);
+void SetDetailTranslator(DetailTranslator translator);
+
 /// Turns the pending Python exception into a Status (clearing it), for C++
 /// code that calls into Python on behalf of a C++ caller (a reader over a
 /// Python iterator, a stream over a Python file). Quiver exceptions keep their
-/// code; anything else becomes UnknownError with "TypeName: message".
+/// code, Python's KeyError/IndexError/NotImplementedError/TypeError/ValueError/
+/// OSError/MemoryError map to the matching code; anything else becomes
+/// UnknownError with "TypeName: message".
 Status StatusFromPyError();
 
 /// Throws nb::python_error when `obj` is null (a failed C API call).
@@ -215,5 +223,6 @@ void InitCapsules(nb::module_& m);
 void InitIo(nb::module_& m);
 void InitIpc(nb::module_& m);
 void InitCompute(nb::module_& m);
+void InitFlight(nb::module_& m);
 
 }  // namespace quiver::py

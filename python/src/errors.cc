@@ -38,6 +38,7 @@ struct ExceptionClasses {
 };
 // Owned references for the life of the process (the module is never unloaded).
 ExceptionClasses g_classes;
+DetailTranslator g_detail_translator = nullptr;
 
 constexpr const char* kExceptionSource = R"PY(
 class ArrowException(Exception):
@@ -110,7 +111,10 @@ PyObject* ClassFor(StatusCode code) {
 
 void ThrowStatus(Status status) { throw StatusError(std::move(status)); }
 
+void SetDetailTranslator(DetailTranslator translator) { g_detail_translator = translator; }
+
 void SetPyErrorFromStatus(const Status& status) {
+  if (status.detail() && g_detail_translator != nullptr && g_detail_translator(status)) return;
   PyObject* cls = ClassFor(status.code());
   if (cls == nullptr) cls = PyExc_RuntimeError;  // before InitErrors: cannot happen in practice
   PyErr_SetString(cls, status.message().c_str());
@@ -153,6 +157,24 @@ Status StatusFromPyError() {
       return Status(mapping.code, message);
     }
   }
+  // Python's own exceptions map as pyarrow maps them.
+  if (PyErr_GivenExceptionMatches(raw, PyExc_KeyError)) {
+    // str(KeyError('x')) quotes the key; the message is the key itself.
+    PyObject* args = PyObject_GetAttrString(raw, "args");
+    if (args != nullptr && PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 1) {
+      if (PyObject* s = PyObject_Str(PyTuple_GET_ITEM(args, 0))) {
+        if (const char* utf8 = PyUnicode_AsUTF8(s)) message = utf8;
+        Py_DECREF(s);
+      }
+    }
+    Py_XDECREF(args);
+    PyErr_Clear();
+    return Status::KeyError(message);
+  }
+  if (PyErr_GivenExceptionMatches(raw, PyExc_IndexError)) return Status::IndexError(message);
+  if (PyErr_GivenExceptionMatches(raw, PyExc_NotImplementedError)) return Status::NotImplemented(message);
+  if (PyErr_GivenExceptionMatches(raw, PyExc_TypeError)) return Status::TypeError(message);
+  if (PyErr_GivenExceptionMatches(raw, PyExc_ValueError)) return Status::Invalid(message);
   if (PyErr_GivenExceptionMatches(raw, PyExc_OSError)) return Status::IOError(message);
   if (PyErr_GivenExceptionMatches(raw, PyExc_MemoryError)) return Status::OutOfMemory(message);
   if (PyErr_GivenExceptionMatches(raw, PyExc_KeyboardInterrupt)) {

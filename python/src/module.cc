@@ -18,4 +18,5 @@ NB_MODULE(lib, m) {
   InitIo(m);
   InitIpc(m);
   InitCompute(m);
+  InitFlight(m);
 }

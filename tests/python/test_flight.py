@@ -1,0 +1,282 @@
+"""quiver.flight: Python servers and clients over real gRPC on loopback, and
+interoperability with pyarrow.flight (a test peer) in the same interpreter."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pyarrow
+import pyarrow.flight
+import pytest
+
+import quiver as pa
+import quiver.flight as flight
+
+CALL = flight.FlightCallOptions(timeout=30)  # turns a hang into a failure; nothing is timed
+
+
+def sample_table():
+    return pa.table({"id": [1, 2, 3], "name": ["a", "b", None]})
+
+
+class DemoServer(flight.FlightServerBase):
+    def __init__(self, location="grpc://127.0.0.1:0", **kwargs):
+        super().__init__(location, **kwargs)
+        self.tables = {"demo": sample_table()}
+        self.uploaded_metadata = []
+        self.release = threading.Event()
+
+    def list_flights(self, context, criteria):
+        for name, table in self.tables.items():
+            descriptor = flight.FlightDescriptor.for_path(name)
+            yield flight.FlightInfo.for_table(table, descriptor, [flight.FlightEndpoint(name.encode(), [])])
+
+    def get_flight_info(self, context, descriptor):
+        path = "/".join(descriptor.path)
+        if path not in self.tables:
+            raise flight.FlightUnavailableError(f"Unknown path: {path}", extra_info=b"\x00detail")
+        table = self.tables[path]
+        return flight.FlightInfo.for_table(table, descriptor, [flight.FlightEndpoint(path.encode(), [])])
+
+    def get_schema(self, context, descriptor):
+        return flight.SchemaResult(self.tables["/".join(descriptor.path)].schema)
+
+    def do_get(self, context, ticket):
+        key = ticket.ticket.decode()
+        if key == "generated":
+            schema = pa.schema([("n", pa.int64())])
+
+            def batches():
+                for i in range(3):
+                    yield pa.record_batch([[i, i + 1]], schema=schema), f"meta{i}".encode()
+                yield pa.table({"n": [100]})
+            return flight.GeneratorStream(schema, batches())
+        if key == "failing":
+            schema = pa.schema([("n", pa.int64())])
+
+            def failing():
+                yield pa.record_batch([[1]], schema=schema)
+                raise flight.FlightServerError("generator broke", extra_info=b"midway")
+            return flight.GeneratorStream(schema, failing())
+        if key == "blocked":
+            self.release.wait()
+            return flight.RecordBatchStream(self.tables["demo"])
+        if key == "boom":
+            raise RuntimeError("handler exploded")
+        if key == "missing":
+            raise KeyError("no such ticket")
+        return flight.RecordBatchStream(self.tables[key])
+
+    def do_put(self, context, descriptor, reader, writer):
+        table = reader.read_all()
+        self.tables["/".join(descriptor.path)] = table
+        writer.write(f"stored {table.num_rows}".encode())
+
+    def do_exchange(self, context, descriptor, reader, writer):
+        writer.begin(reader.schema)
+        for chunk in reader:
+            if chunk.data is not None:
+                doubled = pa.record_batch([pa.compute.take(chunk.data.column(0), list(range(len(chunk.data))) * 2)],
+                                          names=chunk.data.schema.names)
+                writer.write_with_metadata(doubled, chunk.app_metadata or b"")
+
+    def list_actions(self, context):
+        return [("echo", "Echo the body"), flight.ActionType("count", "Count tables")]
+
+    def do_action(self, context, action):
+        if action.type == "echo":
+            yield flight.Result(action.body)
+        elif action.type == "count":
+            yield str(len(self.tables)).encode()
+        else:
+            raise flight.FlightUnavailableError(f"Unknown action: {action.type}")
+
+
+@pytest.fixture()
+def server():
+    with DemoServer() as s:
+        yield s
+
+
+@pytest.fixture()
+def client(server):
+    with flight.connect(("127.0.0.1", server.port)) as c:
+        yield c
+
+
+def test_value_types():
+    d = flight.FlightDescriptor.for_path("dataset", "table1")
+    assert d.path == ["dataset", "table1"] and "/".join(d.path) == "dataset/table1"
+    assert d.descriptor_type == flight.DescriptorType.PATH
+    assert flight.FlightDescriptor.deserialize(d.serialize()) == d
+    c = flight.FlightDescriptor.for_command(b"SELECT 1")
+    assert c.command == b"SELECT 1" and c.path is None
+    t = flight.Ticket("abc")
+    assert t.ticket == b"abc" and flight.Ticket.deserialize(t.serialize()) == t
+    loc = flight.Location.for_grpc_tcp("localhost", 8080)
+    assert loc.uri == b"grpc+tcp://localhost:8080" and loc == flight.Location("grpc+tcp://localhost:8080")
+    endpoint = flight.FlightEndpoint(b"t", ["grpc://localhost:8080", loc])
+    assert [l.uri for l in endpoint.locations] == [b"grpc://localhost:8080", b"grpc+tcp://localhost:8080"]
+    assert flight.FlightEndpoint.deserialize(endpoint.serialize()) == endpoint
+    info = flight.FlightInfo.for_table(sample_table(), d, [endpoint])
+    assert info.total_records == 3 and info.schema == sample_table().schema
+    assert flight.FlightInfo.deserialize(info.serialize()) == info
+    assert flight.Result(b"x").body.to_pybytes() == b"x"
+    assert flight.Action("a", "b").body.to_pybytes() == b"b"
+    with pytest.raises(pa.ArrowInvalid):
+        flight.Location("no scheme here")
+
+
+def test_exception_hierarchy():
+    assert issubclass(flight.FlightCancelledError, pa.ArrowCancelled)
+    assert issubclass(flight.FlightCancelledError, flight.FlightError)
+    assert issubclass(flight.FlightWriteSizeExceededError, pa.ArrowInvalid)
+    for cls in (flight.FlightInternalError, flight.FlightTimedOutError, flight.FlightUnauthenticatedError,
+                flight.FlightUnauthorizedError, flight.FlightUnavailableError, flight.FlightServerError):
+        assert issubclass(cls, flight.FlightError) and issubclass(cls, pa.ArrowException)
+    assert flight.FlightError("m", extra_info=b"x").extra_info == b"x"
+
+
+def test_every_rpc(server, client):
+    infos = list(client.list_flights(options=CALL))
+    assert [i.descriptor.path for i in infos] == [["demo"]]
+    info = client.get_flight_info(flight.FlightDescriptor.for_path("demo"), CALL)
+    assert info.total_records == 3
+    assert client.get_schema(flight.FlightDescriptor.for_path("demo"), CALL).schema == sample_table().schema
+    table = client.do_get(info.endpoints[0].ticket, CALL).read_all()
+    assert table.equals(sample_table())
+
+    upload = pa.table({"x": [1.5, 2.5]})
+    writer, metadata_reader = client.do_put(flight.FlightDescriptor.for_path("uploads", "new"), upload.schema, CALL)
+    writer.write_table(upload)
+    writer.done_writing()
+    assert metadata_reader.read().to_pybytes() == b"stored 2"
+    writer.close()
+    assert server.tables["uploads/new"].equals(upload)
+
+    actions = client.list_actions(CALL)
+    assert [(a.type, a.description) for a in actions] == [("echo", "Echo the body"), ("count", "Count tables")]
+    assert [r.body.to_pybytes() for r in client.do_action(flight.Action("echo", b"hi"), CALL)] == [b"hi"]
+    assert [r.body.to_pybytes() for r in client.do_action(("count", b""), CALL)] == [b"2"]
+
+    writer, reader = client.do_exchange(flight.FlightDescriptor.for_command(b"double"), CALL)
+    batch = pa.record_batch({"v": [1, 2]})
+    writer.begin(batch.schema)
+    writer.write_with_metadata(batch, b"m1")
+    writer.done_writing()
+    chunk = reader.read_chunk()
+    assert chunk.data.column(0).to_pylist() == [1, 2, 1, 2] and chunk.app_metadata.to_pybytes() == b"m1"
+    writer.close()
+
+
+def test_generator_stream_with_metadata(client):
+    chunks = list(client.do_get(flight.Ticket(b"generated"), CALL))
+    assert [c.data.column(0).to_pylist() for c in chunks] == [[0, 1], [1, 2], [2, 3], [100]]
+    assert [c.app_metadata.to_pybytes() if c.app_metadata else None for c in chunks] == [b"meta0", b"meta1", b"meta2", None]
+
+
+def test_errors_reach_the_client(client):
+    with pytest.raises(flight.FlightUnavailableError, match="Unknown path: nope") as info:
+        client.get_flight_info(flight.FlightDescriptor.for_path("nope"), CALL)
+    assert info.value.extra_info == b"\x00detail"
+    with pytest.raises(flight.FlightInternalError, match="handler exploded"):
+        client.do_get(flight.Ticket(b"boom"), CALL).read_all()
+    with pytest.raises(KeyError):
+        client.do_get(flight.Ticket(b"missing"), CALL).read_all()
+    reader = client.do_get(flight.Ticket(b"failing"), CALL)
+    assert reader.read_chunk().data.num_rows == 1
+    with pytest.raises(flight.FlightServerError, match="generator broke") as info:
+        reader.read_chunk()
+    assert info.value.extra_info == b"midway"
+    with pytest.raises(flight.FlightUnavailableError):
+        list(client.do_action(flight.Action("nope", b""), CALL))
+
+
+def test_unimplemented_rpc_is_not_implemented():
+    class Empty(flight.FlightServerBase):
+        pass
+
+    with Empty("grpc://127.0.0.1:0") as s, flight.connect(("127.0.0.1", s.port)) as c:
+        with pytest.raises(NotImplementedError):
+            c.get_flight_info(flight.FlightDescriptor.for_path("x"), CALL)
+        assert c.list_actions(CALL) == []
+
+
+def test_slow_handler_does_not_block_other_calls(server, client):
+    # One call blocks inside its Python handler; another call's data still flows.
+    blocked = threading.Thread(target=lambda: client.do_get(flight.Ticket(b"blocked"), CALL).read_all())
+    blocked.start()
+    try:
+        with flight.connect(("127.0.0.1", server.port)) as other:
+            assert other.do_get(flight.Ticket(b"demo"), CALL).read_all().num_rows == 3
+    finally:
+        server.release.set()
+        blocked.join()
+
+
+def test_shutdown_from_another_thread_ends_serve():
+    server = DemoServer()
+    thread = threading.Thread(target=server.serve)
+    thread.start()
+    with flight.connect(("127.0.0.1", server.port)) as c:
+        assert c.do_get(flight.Ticket(b"demo"), CALL).read_all().num_rows == 3
+    server.shutdown()
+    thread.join()
+    server.wait()
+
+
+def test_ctrl_c_stops_serve(tmp_path):
+    script = textwrap.dedent("""
+        import sys
+        import quiver.flight as flight
+        class S(flight.FlightServerBase):
+            pass
+        server = S("grpc://127.0.0.1:0")
+        print(server.port, flush=True)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(proc.stdout.readline())
+        with flight.connect(("127.0.0.1", port)) as c:
+            c.wait_for_available(timeout=30)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and out.strip() == "interrupted"
+
+
+def test_quiver_client_and_pyarrow_server_share_the_interpreter():
+    class PyarrowServer(pyarrow.flight.FlightServerBase):
+        def do_get(self, context, ticket):
+            return pyarrow.flight.RecordBatchStream(pyarrow.table({"a": [1, 2, 3]}))
+
+    with PyarrowServer("grpc://127.0.0.1:0") as p_server:
+        with flight.connect(("127.0.0.1", p_server.port)) as c:
+            assert c.do_get(flight.Ticket(b"x"), CALL).read_all().to_pydict() == {"a": [1, 2, 3]}
+
+
+def test_pyarrow_client_and_quiver_server(server):
+    client = pyarrow.flight.connect(f"grpc://127.0.0.1:{server.port}")
+    options = pyarrow.flight.FlightCallOptions(timeout=30)
+    table = client.do_get(pyarrow.flight.Ticket(b"demo"), options).read_all()
+    assert table.to_pydict() == sample_table().to_pydict()
+    info = client.get_flight_info(pyarrow.flight.FlightDescriptor.for_path("demo"), options)
+    assert info.total_records == 3
+    with pytest.raises(pyarrow.flight.FlightUnavailableError) as err:
+        client.get_flight_info(pyarrow.flight.FlightDescriptor.for_path("nope"), options)
+    assert err.value.extra_info == b"\x00detail"
+    writer, _ = client.do_put(pyarrow.flight.FlightDescriptor.for_path("from_pyarrow"),
+                              pyarrow.schema([("z", pyarrow.int32())]), options)
+    writer.write_table(pyarrow.table({"z": pyarrow.array([7, 8], type=pyarrow.int32())}))
+    writer.close()
+    assert server.tables["from_pyarrow"].to_pydict() == {"z": [7, 8]}
+    client.close()
