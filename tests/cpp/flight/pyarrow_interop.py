@@ -20,6 +20,7 @@ Prints one line per check and exits 1 if any failed. No pytest needed.
 import datetime
 from decimal import Decimal
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -476,6 +477,7 @@ def main():
         server.shutdown()
         thread.join()
 
+    shutil.rmtree(socket_dir, ignore_errors=True)
     print(f"{len(FAILURES)} failed" if FAILURES else "all interop checks passed")
     return 1 if FAILURES else 0
 

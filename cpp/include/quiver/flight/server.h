@@ -151,8 +151,8 @@ class QUIVER_EXPORT FlightServerBase {
   /// Blocks until Shutdown() has completed.
   Status Wait();
 
-  /// The options Init was given; only meaningful after Init.
-  const FlightServerOptions& options() const;
+  /// The options Init was given; null before Init.
+  const FlightServerOptions* options() const;
 
   // --- The RPCs. Each default answers NotImplemented (gRPC UNIMPLEMENTED). ---
 
@@ -187,7 +187,6 @@ class QUIVER_EXPORT FlightServerBase {
   mutable std::mutex mutex_;
   std::unique_ptr<FlightServerOptions> options_;
   std::unique_ptr<internal::ServerTransport> transport_;
-  bool shut_down_ = false;
   struct ShutdownState;
   std::unique_ptr<ShutdownState> shutdown_state_;
 };

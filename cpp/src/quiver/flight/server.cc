@@ -60,7 +60,10 @@ Result<Location> FlightServerBase::location() const {
   return transport_->location();
 }
 
-const FlightServerOptions& FlightServerBase::options() const { return *options_; }
+const FlightServerOptions* FlightServerBase::options() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return options_.get();
+}
 
 Status FlightServerBase::Serve() { return Wait(); }
 
@@ -246,7 +249,7 @@ Status ServeDoGet(FlightServerBase* server, ServerCallContext& context, const Ti
 
 Status ServeDoPut(FlightServerBase* server, ServerCallContext& context,
                   const std::shared_ptr<ServerDataCall>& call) {
-  auto reader = std::make_unique<ServerMessageReader>(call, server->options().read_options);
+  auto reader = std::make_unique<ServerMessageReader>(call, server->options()->read_options);
   QUIVER_RETURN_NOT_OK(reader->Start("DoPut"));
   auto writer = std::make_unique<ServerMetadataWriter>(call);
   return server->DoPut(context, std::move(reader), std::move(writer));
@@ -254,9 +257,10 @@ Status ServeDoPut(FlightServerBase* server, ServerCallContext& context,
 
 Status ServeDoExchange(FlightServerBase* server, ServerCallContext& context,
                        const std::shared_ptr<ServerDataCall>& call) {
-  auto reader = std::make_unique<ServerMessageReader>(call, server->options().read_options);
+  const FlightServerOptions* options = server->options();
+  auto reader = std::make_unique<ServerMessageReader>(call, options->read_options);
   QUIVER_RETURN_NOT_OK(reader->Start("DoExchange"));
-  auto writer = std::make_unique<ServerMessageWriter>(call, server->options().write_options);
+  auto writer = std::make_unique<ServerMessageWriter>(call, options->write_options);
   return server->DoExchange(context, std::move(reader), std::move(writer));
 }
 
