@@ -21,6 +21,8 @@ serve() blocks until shutdown() (from another thread or a handler) or Ctrl-C.
 
 from __future__ import annotations
 
+import base64
+import enum
 import threading
 import time
 from collections import namedtuple
@@ -68,6 +70,8 @@ __all__ = [
     "FlightError", "FlightInternalError", "FlightTimedOutError", "FlightCancelledError",
     "FlightUnauthenticatedError", "FlightUnauthorizedError", "FlightUnavailableError", "FlightServerError",
     "FlightWriteSizeExceededError",
+    "CallInfo", "ClientAuthHandler", "ClientMiddleware", "ClientMiddlewareFactory", "FlightMethod",
+    "ServerAuthHandler", "ServerMiddleware", "ServerMiddlewareFactory",
 ]
 
 FlightStreamChunk = namedtuple("FlightStreamChunk", ["data", "app_metadata"])
@@ -102,6 +106,239 @@ MetadataRecordBatchReader.read_pandas = _read_pandas
 # Client
 
 
+class FlightMethod(enum.Enum):
+    """The RPC a middleware sees (CallInfo.method)."""
+
+    INVALID = 0
+    HANDSHAKE = 1
+    LIST_FLIGHTS = 2
+    GET_FLIGHT_INFO = 3
+    GET_SCHEMA = 4
+    DO_GET = 5
+    DO_PUT = 6
+    DO_ACTION = 7
+    LIST_ACTIONS = 8
+    DO_EXCHANGE = 9
+    POLL_FLIGHT_INFO = 10
+
+
+CallInfo = namedtuple("CallInfo", ["method"])
+CallInfo.__doc__ = "What a middleware factory learns about a call: its FlightMethod."
+
+_METHODS = {
+    "handshake": FlightMethod.HANDSHAKE,
+    "list_flights": FlightMethod.LIST_FLIGHTS,
+    "get_flight_info": FlightMethod.GET_FLIGHT_INFO,
+    "poll_flight_info": FlightMethod.POLL_FLIGHT_INFO,
+    "get_schema": FlightMethod.GET_SCHEMA,
+    "do_get": FlightMethod.DO_GET,
+    "do_put": FlightMethod.DO_PUT,
+    "do_exchange": FlightMethod.DO_EXCHANGE,
+    "do_action": FlightMethod.DO_ACTION,
+    "list_actions": FlightMethod.LIST_ACTIONS,
+}
+
+_TOKEN_HEADER = b"auth-token-bin"
+
+
+class ClientMiddlewareFactory:
+    """Makes a ClientMiddleware for each call (start_call(info) may return None)."""
+
+    def start_call(self, info):
+        return None
+
+
+class ClientMiddleware:
+    """Sees a client call: sending_headers() returns headers to add; received_headers
+    (and received_trailers) get the server's; call_completed(exception) ends it."""
+
+    def sending_headers(self):
+        return {}
+
+    def received_headers(self, headers):
+        pass
+
+    def call_completed(self, exception):
+        pass
+
+
+class ServerMiddlewareFactory:
+    """Makes a ServerMiddleware for each call: start_call(info, headers); raising
+    a FlightError rejects the call."""
+
+    def start_call(self, info, headers):
+        return None
+
+
+class ServerMiddleware:
+    """Sees a server call: sending_headers() returns response headers;
+    call_completed(exception) ends it. Handlers reach it with
+    context.get_middleware(key)."""
+
+    def sending_headers(self):
+        return {}
+
+    def call_completed(self, exception):
+        pass
+
+
+class ClientAuthHandler:
+    """Authenticates a client over the Handshake call.
+
+    authenticate(outgoing, incoming) may send request headers
+    (outgoing.append((key, value))) and read response headers (iterate
+    incoming), or exchange payloads (outgoing.write(bytes), incoming.read());
+    get_token() then gives the token sent with every later call.
+    """
+
+    def authenticate(self, outgoing, incoming):
+        raise NotImplementedError
+
+    def get_token(self):
+        raise NotImplementedError
+
+
+class ServerAuthHandler:
+    """Authenticates clients: authenticate(outgoing, incoming) runs for each
+    Handshake (incoming iterates the request headers or read()s payloads;
+    outgoing.append((key, value)) adds a response header, write() a payload);
+    is_valid(token) checks the token of every other call and returns the peer
+    identity (falsy: rejected as unauthenticated)."""
+
+    def authenticate(self, outgoing, incoming):
+        raise NotImplementedError
+
+    def is_valid(self, token):
+        raise NotImplementedError
+
+
+class _AuthToken(str):
+    """A token as text that also compares equal to its bytes (pyarrow's handlers compare bytes)."""
+
+    def __new__(cls, raw):
+        token = super().__new__(cls, raw.decode("utf-8"))
+        token._raw = raw
+        return token
+
+    def __eq__(self, other):
+        if isinstance(other, (bytes, bytearray)):
+            return self._raw == bytes(other)
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+    def __bytes__(self):
+        return self._raw
+
+
+def _as_token(raw):
+    try:
+        return _AuthToken(raw)
+    except UnicodeDecodeError:
+        return raw
+
+
+def _header_bytes(value):
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
+def _header_pairs(headers):
+    """(key, value) byte pairs from a dict of values or lists, or a list of pairs."""
+    if not headers:
+        return []
+    items = headers.items() if hasattr(headers, "items") else headers
+    pairs = []
+    for key, value in items:
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pairs.extend((_header_bytes(key), _header_bytes(v)) for v in values)
+    return pairs
+
+
+def _headers_dict(pairs):
+    """pyarrow's form of call headers: {str key: [str values]}."""
+    out = {}
+    for key, value in pairs:
+        k = key.decode("latin-1") if isinstance(key, bytes) else key
+        v = value.decode("latin-1") if isinstance(value, bytes) else value
+        out.setdefault(k, []).append(v)
+    return out
+
+
+class _HandshakeSession:
+    """The client side of one Handshake: headers gathered before the call starts,
+    payloads written and read once it has."""
+
+    def __init__(self, impl, options):
+        self._impl = impl
+        self._options = options
+        self.headers = []
+        self._pending = []
+        self._stream = None
+        self._finished = False
+        self._response_headers = []
+
+    def _open(self):
+        if self._stream is None:
+            base = self._options
+            headers = (list(base.headers) if base is not None else []) + [
+                (_header_bytes(k), _header_bytes(v)) for k, v in self.headers]
+            timeout = base.timeout if base is not None else None
+            self._stream = self._impl.handshake(FlightCallOptions(timeout=timeout, headers=headers))
+            for payload in self._pending:
+                self._stream.write(payload)
+            self._pending = []
+        return self._stream
+
+    def write(self, payload):
+        if self._stream is None:
+            self._pending.append(_header_bytes(payload))
+        else:
+            self._stream.write(_header_bytes(payload))
+
+    def read(self):
+        return self._open().read()
+
+    def finish(self):
+        stream = self._open()
+        if not self._finished:
+            self._finished = True
+            stream.done_writing()
+            while stream.read() is not None:
+                pass
+            stream.finish()
+            self._response_headers = stream.headers
+        return self._response_headers
+
+
+class _ClientOutgoing:
+    def __init__(self, session):
+        self._session = session
+
+    def append(self, header):
+        """Adds a request header (before the call starts)."""
+        if self._session._stream is not None:
+            raise lib.ArrowInvalid("headers must be added before the handshake's first read")
+        key, value = header
+        self._session.headers.append((key, value))
+
+    def write(self, payload):
+        """Sends a HandshakeRequest payload."""
+        self._session.write(payload)
+
+
+class _ClientIncoming:
+    def __init__(self, session):
+        self._session = session
+
+    def __iter__(self):
+        """The server's response headers, as (key, value) byte pairs."""
+        return iter(self._session.finish())
+
+    def read(self):
+        """The next HandshakeResponse payload (None at the end)."""
+        return self._session.read()
+
+
 class FlightClient:
     """A connection to a Flight service; one method per RPC.
 
@@ -112,51 +349,106 @@ class FlightClient:
     def __init__(self, location, tls_root_certs=None, *, cert_chain=None, private_key=None,
                  override_hostname=None, middleware=None, write_size_limit_bytes=None,
                  disable_server_verification=False, generic_options=None):
-        if middleware:
-            raise NotImplementedError("client middleware is not supported yet")
         self._impl = _f._Client(_location_of(location), tls_root_certs, cert_chain, private_key,
                                 override_hostname, bool(disable_server_verification),
                                 write_size_limit_bytes, generic_options)
+        self._middleware = list(middleware or [])
+        self._token = None
+
+    def _options(self, options, extra=()):
+        headers = list(options.headers) if options is not None else []
+        if self._token is not None:
+            headers.append((_TOKEN_HEADER, self._token))
+        headers.extend(extra)
+        if not headers:
+            return options
+        return FlightCallOptions(timeout=options.timeout if options is not None else None, headers=headers)
+
+    def _call(self, name, fn, options):
+        started = []
+        extra = []
+        for factory in self._middleware:
+            middleware = factory.start_call(CallInfo(_METHODS[name]))
+            if middleware is not None:
+                started.append(middleware)
+                if hasattr(middleware, "sending_headers"):
+                    extra.extend(_header_pairs(middleware.sending_headers()))
+        try:
+            result = fn(self._options(options, extra))
+        except BaseException as exc:
+            for middleware in started:
+                if hasattr(middleware, "call_completed"):
+                    middleware.call_completed(exc)
+            raise
+        for middleware in started:
+            # The C++ client does not surface unary calls' response headers: they arrive empty.
+            if hasattr(middleware, "received_headers"):
+                middleware.received_headers({})
+            if hasattr(middleware, "received_trailers"):
+                middleware.received_trailers({})
+            if hasattr(middleware, "call_completed"):
+                middleware.call_completed(None)
+        return result
+
+    def authenticate(self, auth_handler, options=None):
+        """Runs `auth_handler` over a Handshake call; its token goes with every later call."""
+        session = _HandshakeSession(self._impl, options)
+        auth_handler.authenticate(_ClientOutgoing(session), _ClientIncoming(session))
+        session.finish()
+        token = auth_handler.get_token()
+        self._token = None if token is None else _header_bytes(token)
+
+    def authenticate_basic_token(self, username, password, options=None):
+        """HTTP basic authentication over Handshake: returns the (b'authorization',
+        b'Bearer ...') header the server answered with, for FlightCallOptions(headers=...)."""
+        session = _HandshakeSession(self._impl, options)
+        credentials = base64.b64encode(f"{username}:{password}".encode()).decode()
+        session.headers.append((b"authorization", f"Basic {credentials}".encode()))
+        for key, value in session.finish():
+            if key.lower() == b"authorization":
+                return (b"authorization", value)
+        raise FlightUnauthenticatedError("the server answered the handshake without an authorization header")
 
     def list_flights(self, criteria=None, options=None):
         """The FlightInfos the server lists (for `criteria`, bytes)."""
-        return iter(self._impl.list_flights(criteria, options))
+        return iter(self._call("list_flights", lambda o: self._impl.list_flights(criteria, o), options))
 
     def get_flight_info(self, descriptor, options=None):
-        return self._impl.get_flight_info(descriptor, options)
+        return self._call("get_flight_info", lambda o: self._impl.get_flight_info(descriptor, o), options)
 
     def poll_flight_info(self, descriptor, options=None):
-        return self._impl.poll_flight_info(descriptor, options)
+        return self._call("poll_flight_info", lambda o: self._impl.poll_flight_info(descriptor, o), options)
 
     def get_schema(self, descriptor, options=None):
         """A SchemaResult (its .schema is the dataset's schema)."""
-        return self._impl.get_schema(descriptor, options)
+        return self._call("get_schema", lambda o: self._impl.get_schema(descriptor, o), options)
 
     def do_get(self, ticket, options=None):
         """A FlightStreamReader over the data for `ticket`."""
-        return self._impl.do_get(ticket, options)
+        return self._call("do_get", lambda o: self._impl.do_get(ticket, o), options)
 
     def do_put(self, descriptor, schema, options=None):
         """Starts an upload: returns (FlightStreamWriter, FlightMetadataReader)."""
-        return self._impl.do_put(descriptor, schema, options)
+        return self._call("do_put", lambda o: self._impl.do_put(descriptor, schema, o), options)
 
     def do_exchange(self, descriptor, options=None):
         """Opens a bidirectional stream: returns (FlightStreamWriter, FlightStreamReader)."""
-        return self._impl.do_exchange(descriptor, options)
+        return self._call("do_exchange", lambda o: self._impl.do_exchange(descriptor, o), options)
 
     def do_action(self, action, options=None):
         """The Results of an action (an Action, a (type, body) tuple, or a type string)."""
-        return iter(self._impl.do_action(action, options))
+        return iter(self._call("do_action", lambda o: self._impl.do_action(action, o), options))
 
     def list_actions(self, options=None):
-        return self._impl.list_actions(options)
+        return self._call("list_actions", lambda o: self._impl.list_actions(o), options)
 
     def wait_for_available(self, timeout=5):
         """Waits until the server answers (any answer, even an error, means it is up)."""
         deadline = time.monotonic() + timeout
         while True:
             try:
-                self._impl.list_flights(None, FlightCallOptions(timeout=max(0.05, min(1.0, deadline - time.monotonic()))))
+                remaining = max(0.05, min(1.0, deadline - time.monotonic()))
+                self._impl.list_flights(None, self._options(FlightCallOptions(timeout=remaining)))
                 return
             except FlightUnavailableError:
                 if time.monotonic() >= deadline:
@@ -165,7 +457,7 @@ class FlightClient:
             except FlightTimedOutError:
                 if time.monotonic() >= deadline:
                     raise
-            except (FlightError, lib.ArrowException):
+            except (FlightError, lib.ArrowException, NotImplementedError, KeyError):
                 return
 
     def close(self):
@@ -181,18 +473,49 @@ class FlightClient:
 def connect(location, tls_certificates=None, cert_chain=None, private_key=None, auth_handler=None,
             call_options=None, tls_root_certs=None, tls_override_hostname=None, middleware=None,
             write_size_limit_bytes=None, disable_server_verification=False):
-    """A FlightClient for `location` (the seed's signature)."""
+    """A FlightClient for `location` (the seed's signature); with `auth_handler`
+    it authenticates at once."""
+    client = FlightClient(location, tls_root_certs if tls_root_certs is not None else tls_certificates,
+                          cert_chain=cert_chain, private_key=private_key,
+                          override_hostname=tls_override_hostname, middleware=middleware,
+                          write_size_limit_bytes=write_size_limit_bytes,
+                          disable_server_verification=disable_server_verification)
     if auth_handler is not None:
-        raise NotImplementedError("auth_handler is not supported yet")
-    return FlightClient(location, tls_root_certs if tls_root_certs is not None else tls_certificates,
-                        cert_chain=cert_chain, private_key=private_key,
-                        override_hostname=tls_override_hostname, middleware=middleware,
-                        write_size_limit_bytes=write_size_limit_bytes,
-                        disable_server_verification=disable_server_verification)
+        client.authenticate(auth_handler, call_options)
+    return client
 
 
 # ---------------------------------------------------------------------------
 # Server
+
+
+class _ServerOutgoing:
+    def __init__(self, context, stream):
+        self._context = context
+        self._stream = stream
+
+    def append(self, header):
+        """Adds a response header."""
+        key, value = header
+        self._context.add_header(_header_bytes(key), _header_bytes(value))
+
+    def write(self, payload):
+        """Sends a HandshakeResponse payload."""
+        self._stream.write(payload)
+
+
+class _ServerIncoming:
+    def __init__(self, context, stream):
+        self._context = context
+        self._stream = stream
+
+    def __iter__(self):
+        """The client's request headers, as (key, value) byte pairs."""
+        return iter(self._context.incoming_headers)
+
+    def read(self):
+        """The next HandshakeRequest payload (None once the client is done)."""
+        return self._stream.read()
 
 
 class RecordBatchStream:
@@ -225,10 +548,11 @@ class FlightServerBase:
 
     def __init__(self, location=None, auth_handler=None, tls_certificates=None, verify_client=False,
                  root_certificates=None, middleware=None):
-        if auth_handler is not None:
-            raise NotImplementedError("server auth handlers are not supported yet")
-        if middleware:
-            raise NotImplementedError("server middleware is not supported yet")
+        self.__auth_handler = auth_handler
+        self.__middleware = dict(middleware or {})
+        # Read by the C++ server before each call.
+        self._quiver_has_auth = auth_handler is not None
+        self._quiver_hooks = auth_handler is not None or bool(self.__middleware)
         self.__impl = _f._Server(self)
         self.__options = (tls_certificates, verify_client, root_certificates)
         self.__started = False
@@ -277,7 +601,8 @@ class FlightServerBase:
             while not done.wait(0.1):
                 pass
         except KeyboardInterrupt:
-            self.shutdown()
+            # Ctrl-C: calls in flight get a moment to finish, then are cancelled.
+            self.shutdown(timeout=0.2)
             thread.join()
             raise
 
@@ -299,6 +624,44 @@ class FlightServerBase:
     def __exit__(self, *exc):
         self.shutdown()
         self.wait()
+
+    # --- hooks the C++ server calls (only when there is an auth handler or middleware)
+
+    def _quiver_handshake(self, context, stream):
+        self.__auth_handler.authenticate(_ServerOutgoing(context, stream), _ServerIncoming(context, stream))
+
+    def _quiver_before_call(self, context, method):
+        if self.__auth_handler is not None and method != "handshake":
+            raw = next((value for key, value in context.incoming_headers if key == _TOKEN_HEADER), None)
+            if raw is None:
+                raise FlightUnauthenticatedError("No authentication token was sent")
+            identity = self.__auth_handler.is_valid(_as_token(raw))
+            if not identity:
+                raise FlightUnauthenticatedError("Invalid authentication token")
+            context._set_peer_identity(_header_bytes(identity))
+        started = {}
+        if self.__middleware:
+            info = CallInfo(_METHODS.get(method, FlightMethod.INVALID))
+            headers = _headers_dict(context.incoming_headers)
+            try:
+                for key, factory in self.__middleware.items():
+                    middleware = factory.start_call(info, headers)
+                    if middleware is not None:
+                        started[key] = middleware
+            except BaseException as exc:
+                self._quiver_after_call(started, exc)
+                raise
+            context._set_middleware(started)
+            for middleware in started.values():
+                if hasattr(middleware, "sending_headers"):
+                    for key, value in _header_pairs(middleware.sending_headers()):
+                        context.add_header(key, value)
+        return started
+
+    def _quiver_after_call(self, started, exception):
+        for middleware in started.values():
+            if hasattr(middleware, "call_completed"):
+                middleware.call_completed(exception)
 
     # --- handlers (override these)
 

@@ -242,6 +242,10 @@ struct Slot {
 
 struct PyServerContext {
   std::shared_ptr<Slot<ServerCallContext>> slot;
+  /// Set by the auth hook: the identity is_valid() returned for the call's token.
+  std::optional<std::string> identity;
+  /// The call's server middleware, by factory key (set by the middleware hook).
+  nb::object middleware;
 };
 struct PyServerReader {
   std::shared_ptr<Slot<FlightMessageReader>> slot;
@@ -251,6 +255,12 @@ struct PyMetadataWriter {
 };
 struct PyServerWriter {
   std::shared_ptr<Slot<FlightMessageWriter>> slot;
+};
+struct PyServerHandshake {
+  std::shared_ptr<Slot<ServerHandshakeStream>> slot;
+};
+struct PyClientHandshake {
+  std::shared_ptr<ClientHandshakeStream> stream;
 };
 
 template <typename T>
@@ -583,16 +593,53 @@ class PyServer final : public FlightServerBase {
     if (!PythonIsAlive()) return MakeFlightError(FlightStatusCode::Unavailable, "the Python interpreter is exiting");
     nb::gil_scoped_acquire gil;
     SlotGuard<ServerCallContext> ctx_slot(&context);
+    nb::object state;  // what the auth/middleware hook returned, given back when the call ends
+    bool hooks = false;
     try {
-      return fn(nb::cast(PyServerContext{ctx_slot.slot}));
+      nb::object ctx = nb::cast(PyServerContext{ctx_slot.slot, std::nullopt, nb::none()});
+      // Servers with an auth handler or middleware check and start the call in Python first.
+      hooks = nb::cast<bool>(nb::getattr(nb::handle(owner_), "_quiver_hooks", nb::bool_(false)));
+      if (hooks) state = Method("_quiver_before_call")(ctx, name);
+      T result = fn(ctx);
+      if (hooks) Method("_quiver_after_call")(state, nb::none());
+      return result;
     } catch (nb::python_error& e) {
       e.restore();
+      if (hooks && state.is_valid()) NotifyFailure(state);
       return HandlerError();
     } catch (const StatusError& e) {
       return e.status();
     } catch (const std::exception& e) {
       return MakeFlightError(FlightStatusCode::Internal, std::string(name) + ": " + e.what());
     }
+  }
+
+  /// Tells the middleware of a failed call (the Python error stays pending).
+  void NotifyFailure(const nb::object& state) {
+    PyObject *type = nullptr, *value = nullptr, *traceback = nullptr;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    nb::object exc = nb::borrow(value ? value : Py_None);
+    PyObject* result = PyObject_CallMethod(owner_, "_quiver_after_call", "OO", state.ptr(), exc.ptr());
+    if (result == nullptr) PyErr_Clear();  // a failing middleware does not hide the handler's error
+    Py_XDECREF(result);
+    PyErr_Restore(type, value, traceback);
+  }
+
+  Status Handshake(ServerCallContext& context, ServerHandshakeStream* stream) override {
+    {
+      if (!PythonIsAlive()) return MakeFlightError(FlightStatusCode::Unavailable, "the Python interpreter is exiting");
+      nb::gil_scoped_acquire gil;
+      if (!nb::cast<bool>(nb::getattr(nb::handle(owner_), "_quiver_has_auth", nb::bool_(false)))) {
+        return FlightServerBase::Handshake(context, stream);
+      }
+    }
+    auto result = Call<bool>(context, "handshake", [&](nb::object ctx) {
+      SlotGuard<ServerHandshakeStream> stream_slot(stream);
+      Method("_quiver_handshake")(ctx, nb::cast(PyServerHandshake{stream_slot.slot}));
+      return true;
+    });
+    return result.status();
   }
 
   template <typename Fn>
@@ -844,6 +891,11 @@ void InitFlight(nb::module_& m) {
       .def_prop_ro("timeout", [](const PyCallOptions& o) -> nb::object {
         if (o.options.timeout.count() <= 0) return nb::none();
         return nb::float_(o.options.timeout.count());
+      })
+      .def_prop_ro("headers", [](const PyCallOptions& o) {
+        nb::list out;
+        for (const auto& [k, v] : o.options.headers) out.append(nb::make_tuple(PyBytes(k), PyBytes(v)));
+        return out;
       });
 
   // --- client-side streams
@@ -1030,6 +1082,15 @@ void InitFlight(nb::module_& m) {
         nb::gil_scoped_release release;
         return Unwrap(c.client->ListActions(opts));
       }, nb::arg("options") = nb::none())
+      .def("handshake", [](PyClient& c, nb::handle options) {
+        auto opts = CallOptions(options);
+        std::unique_ptr<ClientHandshakeStream> stream;
+        {
+          nb::gil_scoped_release release;
+          stream = Unwrap(c.client->Handshake(opts));
+        }
+        return PyClientHandshake{std::move(stream)};
+      }, nb::arg("options") = nb::none(), "Opens the raw Handshake stream (authentication helpers build on it).")
       .def("close", [](PyClient& c) {
         nb::gil_scoped_release release;
         Check(c.client->Close());
@@ -1038,7 +1099,9 @@ void InitFlight(nb::module_& m) {
   // --- server-side handler objects
   nb::class_<PyServerContext>(fm, "ServerCallContext", "What a handler knows about its call.")
       .def("peer", [](const PyServerContext& c) { return c.slot->get().peer(); })
-      .def("peer_identity", [](const PyServerContext& c) { return PyBytes(c.slot->get().peer_identity()); })
+      .def("peer_identity", [](const PyServerContext& c) {
+        return PyBytes(c.identity ? *c.identity : c.slot->get().peer_identity());
+      })
       .def_prop_ro("method", [](const PyServerContext& c) { return c.slot->get().method(); })
       .def("is_cancelled", [](const PyServerContext& c) { return c.slot->get().is_cancelled(); })
       .def("add_header", [](const PyServerContext& c, nb::handle key, nb::handle value) {
@@ -1052,7 +1115,63 @@ void InitFlight(nb::module_& m) {
         for (const auto& [k, v] : c.slot->get().incoming_headers()) out.append(nb::make_tuple(PyBytes(k), PyBytes(v)));
         return out;
       })
-      .def("get_middleware", [](const PyServerContext&, nb::handle) { return nb::none(); });
+      .def("get_middleware", [](const PyServerContext& c, nb::handle key) -> nb::object {
+        if (c.middleware.is_valid() && PyDict_Check(c.middleware.ptr())) {
+          PyObject* found = PyDict_GetItemWithError(c.middleware.ptr(), key.ptr());
+          if (found != nullptr) return nb::borrow(found);
+          if (PyErr_Occurred()) throw nb::python_error();
+        }
+        return nb::none();
+      }, nb::arg("key"))
+      .def("_set_middleware", [](PyServerContext& c, nb::handle middleware) { c.middleware = nb::borrow(middleware); })
+      .def("_set_peer_identity", [](PyServerContext& c, nb::handle identity) { c.identity = BytesOf(identity); });
+
+  nb::class_<PyServerHandshake>(fm, "ServerHandshakeStream", "The server's side of the Handshake stream.")
+      .def("read", [](PyServerHandshake& h) -> nb::object {
+        ServerHandshakeStream& stream = h.slot->get();
+        std::optional<std::string> payload;
+        {
+          nb::gil_scoped_release release;
+          payload = Unwrap(stream.Read());
+        }
+        if (!payload) return nb::none();
+        return PyBytes(*payload);
+      }, "The next HandshakeRequest payload, or None once the client is done.")
+      .def("write", [](PyServerHandshake& h, nb::handle payload) {
+        ServerHandshakeStream& stream = h.slot->get();
+        std::string bytes = BytesOf(payload);
+        nb::gil_scoped_release release;
+        Check(stream.Write(std::move(bytes)));
+      });
+
+  nb::class_<PyClientHandshake>(fm, "ClientHandshakeStream", "The client's side of the Handshake stream.")
+      .def("write", [](PyClientHandshake& h, nb::handle payload) {
+        std::string bytes = BytesOf(payload);
+        nb::gil_scoped_release release;
+        Check(h.stream->Write(std::move(bytes)));
+      })
+      .def("done_writing", [](PyClientHandshake& h) {
+        nb::gil_scoped_release release;
+        Check(h.stream->DoneWriting());
+      })
+      .def("read", [](PyClientHandshake& h) -> nb::object {
+        std::optional<std::string> payload;
+        {
+          nb::gil_scoped_release release;
+          payload = Unwrap(h.stream->Read());
+        }
+        if (!payload) return nb::none();
+        return PyBytes(*payload);
+      })
+      .def("finish", [](PyClientHandshake& h) {
+        nb::gil_scoped_release release;
+        Check(h.stream->Finish());
+      })
+      .def_prop_ro("headers", [](PyClientHandshake& h) {
+        nb::list out;
+        for (const auto& [k, v] : h.stream->headers()) out.append(nb::make_tuple(PyBytes(k), PyBytes(v)));
+        return out;
+      });
 
   nb::class_<PyServerReader>(fm, "MetadataRecordBatchReader", "The client's data in a DoPut or DoExchange.")
       .def_prop_ro("schema", [](PyServerReader& r) { return ReaderSchema(r.slot->get()); })

@@ -228,15 +228,19 @@ def test_shutdown_from_another_thread_ends_serve():
     server.wait()
 
 
-def test_ctrl_c_stops_serve(tmp_path):
+def test_ctrl_c_stops_serve():
     script = textwrap.dedent("""
-        import sys
         import quiver.flight as flight
         class S(flight.FlightServerBase):
-            pass
+            serving = False
+            def serve(self):
+                self.serving = True
+                super().serve()
+            def list_actions(self, context):
+                return [("serving", str(self.serving))]
         server = S("grpc://127.0.0.1:0")
-        print(server.port, flush=True)
         try:
+            print(server.port, flush=True)
             server.serve()
         except KeyboardInterrupt:
             print("interrupted", flush=True)
@@ -246,6 +250,9 @@ def test_ctrl_c_stops_serve(tmp_path):
         port = int(proc.stdout.readline())
         with flight.connect(("127.0.0.1", port)) as c:
             c.wait_for_available(timeout=30)
+            # Interrupt only once serve() is blocking.
+            while c.list_actions(CALL)[0].description != "True":
+                threading.Event().wait(0.01)
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=60)
     finally:
@@ -280,3 +287,113 @@ def test_pyarrow_client_and_quiver_server(server):
     writer.close()
     assert server.tables["from_pyarrow"].to_pydict() == {"z": [7, 8]}
     client.close()
+
+
+class TokenServerAuth(flight.ServerAuthHandler):
+    """pyarrow's way: payloads over the Handshake stream, bytes tokens."""
+
+    def authenticate(self, outgoing, incoming):
+        credentials = incoming.read()
+        if credentials != b"alice:pw":
+            raise flight.FlightUnauthenticatedError("bad credentials")
+        outgoing.write(b"token-alice")
+
+    def is_valid(self, token):
+        return b"alice" if token == b"token-alice" else None
+
+
+class TokenClientAuth(flight.ClientAuthHandler):
+    def __init__(self):
+        self.token = None
+
+    def authenticate(self, outgoing, incoming):
+        outgoing.write(b"alice:pw")
+        self.token = incoming.read()
+
+    def get_token(self):
+        return self.token
+
+
+class BasicAuthServer(flight.ServerAuthHandler):
+    """HTTP basic credentials in, a bearer token out (authenticate_basic_token)."""
+
+    def authenticate(self, outgoing, incoming):
+        for key, value in incoming:
+            if key == b"authorization" and value == b"Basic " + __import__("base64").b64encode(b"bob:pw"):
+                outgoing.append((b"authorization", b"Bearer t0ken"))
+                return
+        raise flight.FlightUnauthenticatedError("no basic credentials")
+
+    def is_valid(self, token):
+        return b"bob" if token == b"t0ken" else None
+
+
+def test_payload_auth_handlers():
+    class Server(DemoServer):
+        def list_actions(self, context):
+            return [("whoami", context.peer_identity().decode())]
+
+    with Server(auth_handler=TokenServerAuth()) as server:
+        client = flight.connect(("127.0.0.1", server.port))
+        client.authenticate(TokenClientAuth(), CALL)
+        assert client.list_actions(CALL)[0].description == "alice"
+        assert client.do_get(flight.Ticket(b"demo"), CALL).read_all().num_rows == 3
+
+
+def test_authenticate_basic_token():
+    with DemoServer(auth_handler=BasicAuthServer()) as server:
+        client = flight.connect(("127.0.0.1", server.port))
+        header = client.authenticate_basic_token("bob", "pw", CALL)
+        assert header == (b"authorization", b"Bearer t0ken")
+        with pytest.raises(flight.FlightUnauthenticatedError):
+            client.authenticate_basic_token("bob", "wrong", CALL)
+
+
+def test_middleware_headers_and_failures():
+    events = []
+
+    class ServerSide(flight.ServerMiddleware):
+        def __init__(self, headers):
+            self.request_id = headers.get("x-request-id", ["?"])[0]
+
+        def sending_headers(self):
+            return {"x-served-by": "quiver"}
+
+        def call_completed(self, exception):
+            events.append(("server", self.request_id, type(exception).__name__ if exception else None))
+
+    class ServerFactory(flight.ServerMiddlewareFactory):
+        def start_call(self, info, headers):
+            if info.method == flight.FlightMethod.DO_ACTION:
+                raise flight.FlightUnauthorizedError("actions are not allowed")
+            return ServerSide(headers)
+
+    class ClientSide(flight.ClientMiddleware):
+        def sending_headers(self):
+            return {"x-request-id": "42"}
+
+        def call_completed(self, exception):
+            events.append(("client", type(exception).__name__ if exception else None))
+
+    class ClientFactory(flight.ClientMiddlewareFactory):
+        def start_call(self, info):
+            return ClientSide()
+
+    class Server(DemoServer):
+        def list_actions(self, context):
+            return [("request", context.get_middleware("ids").request_id)]
+
+    with Server(middleware={"ids": ServerFactory()}) as server:
+        client = flight.connect(("127.0.0.1", server.port), middleware=[ClientFactory()])
+        assert client.list_actions(CALL)[0].description == "42"
+        with pytest.raises(flight.FlightUnauthorizedError, match="actions are not allowed"):
+            list(client.do_action(flight.Action("echo", b"x"), CALL))
+        reader = client.do_get(flight.Ticket(b"demo"), CALL)
+        assert reader.read_all().num_rows == 3
+        assert (b"x-served-by", b"quiver") in reader.headers
+        with pytest.raises(flight.FlightUnavailableError):
+            client.get_flight_info(flight.FlightDescriptor.for_path("nope"), CALL)
+    assert ("server", "42", None) in events
+    assert ("client", None) in events
+    assert ("client", "FlightUnauthorizedError") in events
+    assert ("server", "42", "FlightUnavailableError") in events

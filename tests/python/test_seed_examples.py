@@ -279,3 +279,197 @@ def test_streaming_example(capsys):
 
         series = flight.connect(("localhost", server.port)).do_get(flight.Ticket(b"streaming/time_series")).read_all()
         assert series.num_rows == 180 and series.schema.field("timestamp").type == pa.timestamp("s")
+
+
+# --- the seed's authentication example
+
+
+class SimpleAuthHandler(flight.ServerAuthHandler):
+    """Simple authentication handler."""
+
+    def __init__(self):
+        self.valid_tokens = {"user123": "secret456"}
+
+    def authenticate(self, outgoing, incoming):
+        """Authenticate request."""
+        # Extract credentials from incoming headers
+        username = None
+        password = None
+        for header in incoming:
+            if header[0] == b'username':
+                username = header[1].decode()
+            elif header[0] == b'password':
+                password = header[1].decode()
+        if username in self.valid_tokens and self.valid_tokens[username] == password:
+            # Set authentication token
+            outgoing.append((b'auth-token', f'token-{username}'.encode()))
+            return username
+        else:
+            raise flight.FlightUnauthenticatedError("Invalid credentials")
+
+    def is_valid(self, token):
+        """Validate authentication token."""
+        if token.startswith('token-'):
+            username = token[6:]  # Remove 'token-' prefix
+            return username if username in self.valid_tokens else None
+        return None
+
+
+class SimpleClientAuthHandler(flight.ClientAuthHandler):
+    """Simple client authentication handler."""
+
+    def __init__(self, username, password):
+        self.username = username
+        self.password = password
+        self.token = None
+
+    def authenticate(self, outgoing, incoming):
+        """Authenticate client."""
+        # Send credentials
+        outgoing.append((b'username', self.username.encode()))
+        outgoing.append((b'password', self.password.encode()))
+        # Get token from response
+        for header in incoming:
+            if header[0] == b'auth-token':
+                self.token = header[1].decode()
+                break
+
+    def get_token(self):
+        """Get authentication token."""
+        return self.token
+
+
+class AuthenticatedServer(DataFlightServer):
+    """The seed's DataFlightServer behind the seed's auth handler."""
+
+    def __init__(self, location):
+        flight.FlightServerBase.__init__(self, location, auth_handler=SimpleAuthHandler())
+        self.data_store = {"dataset/sales": pa.table({"amount": [1.0, 2.0]})}
+        self.lock = threading.Lock()
+        self.identities = []
+
+    def list_flights(self, context, criteria):
+        self.identities.append(context.peer_identity())
+        return super().list_flights(context, criteria)
+
+
+def test_auth_example(capsys):
+    with AuthenticatedServer("grpc://localhost:0") as server:
+        url = f"grpc://localhost:{server.port}"
+        # --- the seed's client usage with authentication
+        auth_handler = SimpleClientAuthHandler("user123", "secret456")
+        client = flight.connect(url, auth_handler=auth_handler)
+        # Authenticate
+        client.authenticate(auth_handler)
+        # Now use authenticated client
+        flights = list(client.list_flights())
+        print(f"Found {len(flights)} flights")
+        client.close()
+        assert capsys.readouterr().out.strip() == "Found 1 flights"
+        assert auth_handler.token == "token-user123"
+        assert server.identities == [b"user123"]
+
+        with pytest.raises(flight.FlightUnauthenticatedError, match="Invalid credentials"):
+            flight.connect(url, auth_handler=SimpleClientAuthHandler("user123", "wrong"))
+        anonymous = flight.connect(url)
+        with pytest.raises(flight.FlightUnauthenticatedError):
+            list(anonymous.list_flights())
+
+
+# --- the seed's middleware example
+
+
+class TimingClientMiddleware(flight.ClientMiddleware):
+    """Client middleware for timing requests."""
+
+    def __init__(self):
+        self.start_time = None
+
+    def sending_headers(self):
+        """Record start time."""
+        import time
+        self.start_time = time.time()
+
+    def received_headers(self, headers):
+        """Log headers received."""
+        print(f"Received headers: {dict(headers)}")
+
+    def received_trailers(self, trailers):
+        """Calculate and log timing."""
+        import time
+        if self.start_time:
+            duration = time.time() - self.start_time
+            print(f"Request completed in {duration:.3f} seconds")
+
+
+class TimingClientMiddlewareFactory(flight.ClientMiddlewareFactory):
+    """Factory for timing middleware."""
+
+    def start_call(self, info):
+        """Create timing middleware for each call."""
+        print(f"Starting call: {info.method}")
+        return TimingClientMiddleware()
+
+
+class LoggingServerMiddleware(flight.ServerMiddleware):
+    """Server middleware for logging requests."""
+
+    def __init__(self, call_info, headers):
+        import time
+        self.call_info = call_info
+        self.headers = headers
+        self.start_time = time.time()
+        print(f"Request started: {call_info.method}")
+        print(f"Headers: {dict(headers)}")
+
+    def call_completed(self, exception):
+        """Log call completion."""
+        import time
+        duration = time.time() - self.start_time
+        if exception:
+            print(f"Request failed after {duration:.3f}s: {exception}")
+        else:
+            print(f"Request completed in {duration:.3f}s")
+
+
+class LoggingServerMiddlewareFactory(flight.ServerMiddlewareFactory):
+    """Factory for logging middleware."""
+
+    def start_call(self, info, headers):
+        """Create logging middleware for each call."""
+        return LoggingServerMiddleware(info, headers)
+
+
+class MiddlewareServer(DataFlightServer):
+    def __init__(self, location):
+        flight.FlightServerBase.__init__(self, location, middleware={"logging": LoggingServerMiddlewareFactory()})
+        self.data_store = {"dataset/sales": pa.table({"amount": [1.0, 2.0]})}
+        self.lock = threading.Lock()
+        self.seen_middleware = []
+
+    def list_flights(self, context, criteria):
+        self.seen_middleware.append(context.get_middleware("logging"))
+        return super().list_flights(context, criteria)
+
+
+def test_middleware_example(capsys):
+    with MiddlewareServer("grpc://localhost:0") as server:
+        # --- the seed's client with middleware
+        middleware = [TimingClientMiddlewareFactory()]
+        client = flight.connect(f"grpc://localhost:{server.port}", middleware=middleware)
+        # All requests will be timed
+        flights = list(client.list_flights())
+        print(f"Listed {len(flights)} flights")
+        with pytest.raises(flight.FlightUnavailableError):
+            client.get_flight_info(flight.FlightDescriptor.for_path("none"))
+        client.close()
+        out = capsys.readouterr().out.splitlines()
+    assert "Starting call: FlightMethod.LIST_FLIGHTS" in out
+    assert "Request started: FlightMethod.LIST_FLIGHTS" in out
+    assert "Received headers: {}" in out
+    assert any(line.startswith("Request completed in ") and line.endswith(" seconds") for line in out)
+    assert any(line.startswith("Request completed in ") and line.endswith("s") for line in out)
+    assert any(line.startswith("Headers: {") and "'user-agent'" in line for line in out)
+    assert any(line.startswith("Request failed after ") and "Unknown path: none" in line for line in out)
+    assert "Listed 1 flights" in out
+    assert isinstance(server.seen_middleware[0], LoggingServerMiddleware)
