@@ -397,3 +397,85 @@ def test_middleware_headers_and_failures():
     assert ("client", None) in events
     assert ("client", "FlightUnauthorizedError") in events
     assert ("server", "42", "FlightUnavailableError") in events
+
+
+def test_write_size_limit():
+    with DemoServer() as server:
+        client = flight.FlightClient(("127.0.0.1", server.port), write_size_limit_bytes=1024)
+        big = pa.table({"x": list(range(1000))})
+        writer, _ = client.do_put(flight.FlightDescriptor.for_path("big"), big.schema, CALL)
+        with pytest.raises(flight.FlightWriteSizeExceededError) as info:
+            writer.write_table(big)
+        assert isinstance(info.value, pa.ArrowInvalid)
+        assert info.value.limit == 1024 and info.value.actual > 1024
+
+
+def test_poll_flight_info_and_expiration():
+    import datetime
+
+    expires = datetime.datetime(2030, 1, 2, 3, 4, 5, 678000, tzinfo=datetime.timezone.utc)
+
+    class Server(DemoServer):
+        def poll_flight_info(self, context, descriptor):
+            info = flight.FlightInfo.for_table(self.tables["demo"], descriptor,
+                                               [flight.FlightEndpoint(b"demo", [], expiration_time=expires)])
+            return flight.PollInfo(info, None, 1.0, expires)
+
+    with Server() as server, flight.connect(("127.0.0.1", server.port)) as client:
+        poll = client.poll_flight_info(flight.FlightDescriptor.for_path("demo"), CALL)
+        assert poll.progress == 1.0 and poll.expiration_time == expires
+        assert poll.info.endpoints[0].expiration_time == expires
+        assert flight.PollInfo.deserialize(poll.serialize()) == poll
+
+
+def test_many_concurrent_clients(server):
+    errors = []
+
+    def worker():
+        try:
+            with flight.connect(("127.0.0.1", server.port)) as c:
+                for _ in range(5):
+                    assert c.do_get(flight.Ticket(b"demo"), CALL).read_all().equals(sample_table())
+                    assert [r.body.to_pybytes() for r in c.do_action(("echo", b"x"), CALL)] == [b"x"]
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_client_cancelling_midway_leaves_the_server_serving(server, client):
+    reader = client.do_get(flight.Ticket(b"generated"), CALL)
+    assert reader.read_chunk().data.num_rows == 2
+    reader.cancel()
+    with pytest.raises(flight.FlightCancelledError):
+        while True:
+            reader.read_chunk()
+    assert client.do_get(flight.Ticket(b"demo"), CALL).read_all().num_rows == 3
+
+
+def test_shutdown_with_a_call_in_flight():
+    server = DemoServer()
+    client = flight.connect(("127.0.0.1", server.port))
+    outcome = []
+
+    def blocked_call():
+        try:
+            outcome.append(client.do_get(flight.Ticket(b"blocked"), CALL).read_all().num_rows)
+        except flight.FlightError as exc:
+            outcome.append(type(exc))
+
+    thread = threading.Thread(target=blocked_call)
+    thread.start()
+    # The in-flight call finishes once its handler is released; shutdown waits for it.
+    stopper = threading.Thread(target=server.shutdown)
+    stopper.start()
+    server.release.set()
+    stopper.join()
+    thread.join()
+    server.wait()
+    assert outcome in ([3], [flight.FlightUnavailableError], [flight.FlightCancelledError])
