@@ -38,7 +38,11 @@ class BodyCollector {
     if (type->id() == TypeId::EXTENSION) type = static_cast<const ExtensionType*>(type)->storage_type().get();
     const TypeId id = type->id();
     const int64_t len = data.length;
-    spec_.nodes.push_back({len, id == TypeId::NA ? len : data.GetNullCount()});
+    // Types without a validity bitmap (unions, run-end encoded) record 0 nulls in
+    // their field node, as Apache Arrow writes and expects; null arrays record all.
+    const bool has_validity = !(id == TypeId::SPARSE_UNION || id == TypeId::DENSE_UNION ||
+                                id == TypeId::RUN_END_ENCODED || id == TypeId::NA);
+    spec_.nodes.push_back({len, id == TypeId::NA ? len : (has_validity ? data.GetNullCount() : 0)});
 
     switch (id) {
       case TypeId::NA:
