@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <condition_variable>
@@ -181,6 +182,12 @@ Status Serve(const ServeArgs& args, Logger* log) {
   }
   if (!location.ok()) return UsageError("cannot listen there: " + location.status().message());
   flight::FlightServerOptions server_options(*location);
+  if (args.max_upload_bytes > 0) {
+    // One message larger than the quota is over it anyway: let gRPC refuse it before
+    // it is held in memory (the slack covers a message's metadata).
+    server_options.max_receive_message_bytes =
+        static_cast<int64_t>(std::min<uint64_t>(args.max_upload_bytes + (1 << 20), uint64_t{1} << 31));
+  }
   if (!args.tls_cert.empty()) {
     flight::CertKeyPair pair;
     QUIVER_ASSIGN_OR_RAISE(pair.pem_cert, ReadPem(args.tls_cert, "--tls-cert"));
@@ -204,7 +211,9 @@ Status Serve(const ServeArgs& args, Logger* log) {
   server::DatasetServer server(store.get(), [log](const std::string& line) { (*log)(line); });
   QUIVER_RETURN_NOT_OK(server.Init(server_options));
   QUIVER_ASSIGN_OR_RAISE(flight::Location bound, server.location());
-  QUIVER_ASSIGN_OR_RAISE(auto datasets, store->List());
+  std::vector<Status> problems;
+  QUIVER_ASSIGN_OR_RAISE(auto datasets, store->List({}, &problems));
+  for (const Status& problem : problems) (*log)("cannot serve: " + problem.message());
   (*log)("serving " + std::to_string(datasets.size()) + " dataset(s) from " + store->root() + " at " +
          bound.uri() + "; Ctrl-C stops");
   // The first line of stdout, for scripts and tests that started us with port 0.

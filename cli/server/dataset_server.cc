@@ -94,6 +94,13 @@ Result<std::vector<flight::ActionType>> DatasetServer::ListActions(flight::Serve
   return Actions();
 }
 
+Result<std::vector<store::DatasetInfo>> DatasetServer::ListReadable(const store::DatasetPath& prefix) {
+  std::vector<Status> problems;
+  QUIVER_ASSIGN_OR_RAISE(auto datasets, store_->List(prefix, &problems));
+  for (const Status& problem : problems) Log("not listed: " + problem.message());
+  return datasets;
+}
+
 Result<flight::FlightInfo> DatasetServer::MakeFlightInfo(const store::DatasetInfo& info,
                                                          flight::FlightDescriptor descriptor) {
   std::vector<flight::FlightEndpoint> endpoints;
@@ -117,7 +124,7 @@ Result<std::unique_ptr<flight::FlightListing>> DatasetServer::ListFlights(
   if (!prefix.ok()) {
     return prefix.status().WithContext("the criteria of list_flights must be a path prefix");
   }
-  QUIVER_ASSIGN_OR_RAISE(auto datasets, store_->List(*prefix));
+  QUIVER_ASSIGN_OR_RAISE(auto datasets, ListReadable(*prefix));
   std::vector<flight::FlightInfo> infos;
   infos.reserve(datasets.size());
   for (const auto& dataset : datasets) {
@@ -226,7 +233,7 @@ Result<std::string> DatasetServer::Stats(const std::string& body) {
     QUIVER_ASSIGN_OR_RAISE(auto info, store_->Describe(path));
     return DatasetJson(info, /*with_files=*/true).dump();
   }
-  QUIVER_ASSIGN_OR_RAISE(auto datasets, store_->List());
+  QUIVER_ASSIGN_OR_RAISE(auto datasets, ListReadable({}));
   int64_t rows = 0;
   int64_t bytes = 0;
   for (const auto& dataset : datasets) {
@@ -255,7 +262,7 @@ Result<std::unique_ptr<flight::ResultStream>> DatasetServer::DoAction(flight::Se
   };
   if (action.type == "list_tables") {
     QUIVER_ASSIGN_OR_RAISE(auto prefix, store::DatasetPath::Parse(body));
-    QUIVER_ASSIGN_OR_RAISE(auto datasets, store_->List(prefix));
+    QUIVER_ASSIGN_OR_RAISE(auto datasets, ListReadable(prefix));
     for (const auto& dataset : datasets) add(DatasetJson(dataset, /*with_files=*/false));
   } else if (action.type == "get_stats") {
     QUIVER_ASSIGN_OR_RAISE(std::string stats, Stats(body));

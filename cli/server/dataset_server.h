@@ -1,6 +1,7 @@
 // The Flight service of `quiver serve`: a DatasetStore behind the Flight RPCs.
 //
-//   ListFlights     every dataset (criteria: an optional path prefix, "sales" or "sales/2024")
+//   ListFlights     every readable dataset (criteria: an optional path prefix, "sales" or
+//                   "sales/2024"); a folder with a corrupt file is logged and left out
 //   GetFlightInfo   schema, exact total_records and total_bytes, one endpoint per file,
 //                   ordered (the files' order is the rows' order); endpoints carry no
 //                   locations, so clients fetch them over the connection they have
@@ -60,6 +61,9 @@ class DatasetServer : public flight::FlightServerBase {
   static std::vector<flight::ActionType> Actions();
 
  private:
+  /// The datasets under `prefix` that can be read; the others are logged and left out
+  /// (asking for one of them by name gives its error).
+  Result<std::vector<store::DatasetInfo>> ListReadable(const store::DatasetPath& prefix);
   Result<flight::FlightInfo> MakeFlightInfo(const store::DatasetInfo& info,
                                             flight::FlightDescriptor descriptor);
   /// Reads an upload from `reader` into the store; `on_batch` runs after each batch.

@@ -254,6 +254,8 @@ Result<std::shared_ptr<DatasetStore::Summary>> DatasetStore::Summarize(const std
     }
   }
   std::lock_guard<std::mutex> guard(summaries_mutex_);
+  // Files removed behind the store's back leave entries; start over past a bound.
+  if (summaries_.size() >= 100000) summaries_.clear();
   summaries_[file_path] = {stat, summary};
   return summary;
 }
@@ -476,7 +478,7 @@ Result<DatasetInfo> DatasetStore::Describe(const DatasetPath& path) {
 
 Status DatasetStore::ListInto(const std::string& dir, const DatasetPath& path, int depth,
                               std::vector<std::pair<uint64_t, uint64_t>>* visited,
-                              std::vector<DatasetInfo>* out) {
+                              std::vector<DatasetInfo>* out, std::vector<Status>* problems) {
   if (depth > kMaxDepth) return Status::OK();
   QUIVER_ASSIGN_OR_RAISE(FileStat dir_stat, StatFile(dir));
   const std::pair<uint64_t, uint64_t> id{dir_stat.device, dir_stat.inode};
@@ -496,7 +498,8 @@ Status DatasetStore::ListInto(const std::string& dir, const DatasetPath& path, i
     if (info.ok()) {
       out->push_back(std::move(*info));
     } else if (!info.status().IsKeyError()) {
-      return info.status();
+      if (problems == nullptr) return info.status();
+      problems->push_back(info.status());
     }
   }
   QUIVER_ASSIGN_OR_RAISE(auto names, ListDirectory(dir));
@@ -515,18 +518,19 @@ Status DatasetStore::ListInto(const std::string& dir, const DatasetPath& path, i
     std::vector<std::string> components = path.components();
     components.push_back(name);
     QUIVER_ASSIGN_OR_RAISE(DatasetPath child_path, DatasetPath::FromComponents(components));
-    QUIVER_RETURN_NOT_OK(ListInto(child_dir, child_path, depth + 1, visited, out));
+    QUIVER_RETURN_NOT_OK(ListInto(child_dir, child_path, depth + 1, visited, out, problems));
   }
   return Status::OK();
 }
 
-Result<std::vector<DatasetInfo>> DatasetStore::List(const DatasetPath& prefix) {
+Result<std::vector<DatasetInfo>> DatasetStore::List(const DatasetPath& prefix,
+                                                    std::vector<Status>* problems) {
   std::string absolute, resolved;
   QUIVER_RETURN_NOT_OK(ResolveDirectory(prefix, &absolute, &resolved));
   std::vector<DatasetInfo> out;
   if (resolved.empty()) return out;
   std::vector<std::pair<uint64_t, uint64_t>> visited;
-  QUIVER_RETURN_NOT_OK(ListInto(resolved, prefix, 0, &visited, &out));
+  QUIVER_RETURN_NOT_OK(ListInto(resolved, prefix, 0, &visited, &out, problems));
   std::sort(out.begin(), out.end(),
             [](const DatasetInfo& a, const DatasetInfo& b) { return a.path < b.path; });
   return out;
@@ -600,7 +604,8 @@ Status DatasetStore::MoveToTrash(const DatasetPath& path, const std::string& dir
                                  const std::string& name) {
   const std::string from = dir + "/" + name;
   QUIVER_ASSIGN_OR_RAISE(std::string id, RandomHex(12));
-  const std::string trash_path = root_ + "/" + std::string(kStoreDirName) + "/trash/" + id + "-" + name;
+  // Named by the id alone: "<id>-<name>" could pass NAME_MAX for a long name.
+  const std::string trash_path = root_ + "/" + std::string(kStoreDirName) + "/trash/" + id + ".arrow";
   ForgetSummary(from);
   if (::rename(from.c_str(), trash_path.c_str()) != 0) {
     if (errno != EXDEV) {
@@ -756,6 +761,11 @@ void DatasetWriter::Abort() {
     (void)file_->Close();
     file_.reset();
   }
+  if (journaled_) {
+    // A replace whose journal is durable is decided: its file stays for the journal.
+    lock_.reset();
+    return;
+  }
   // No fsync: a temp file that survives a crash is removed at the next start.
   (void)::unlink((dir_ + "/" + temp_name_).c_str());
   for (auto it = created_dirs_.rbegin(); it != created_dirs_.rend(); ++it) RemoveDirectoryIfEmpty(*it);
@@ -840,18 +850,26 @@ Result<CommitResult> DatasetWriter::DoCommit() {
     const std::string journal_path = dir_ + "/" + std::string(kJournalPrefix) + id + ".json";
     QUIVER_RETURN_NOT_OK(WriteFileDurably(journal_temp, journal.dump()));
     QUIVER_RETURN_NOT_OK(RenameDurably(journal_temp, journal_path));
-    // From here the replace is decided; errors below are reported, and a restart
-    // completes it from the journal.
-    if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-      return Status::IOError("cannot rename '", temp_path, "' to '", final_path,
-                             "': ", std::strerror(errno));
+    // From here the replace is decided: the temp file must survive whatever happens
+    // below (Abort leaves it), and a failure is finished from the journal at start-up.
+    journaled_ = true;
+    auto finish = [&]() -> Status {
+      if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
+        return Status::IOError("cannot rename '", temp_path, "' to '", final_path,
+                               "': ", std::strerror(errno));
+      }
+      for (const std::string& old : existing) {
+        QUIVER_RETURN_NOT_OK(store_->MoveToTrash(path_, dir_, old));
+      }
+      QUIVER_RETURN_NOT_OK(SyncDirectory(dir_));
+      QUIVER_RETURN_NOT_OK(SyncDirectory(store_->root() + "/" + std::string(kStoreDirName) + "/trash"));
+      return RemoveFileDurably(journal_path);
+    };
+    Status finished = finish();
+    if (!finished.ok()) {
+      return finished.WithContext("the replace is journalled in '" + journal_path +
+                                  "' and will be finished when the server next starts");
     }
-    for (const std::string& old : existing) {
-      QUIVER_RETURN_NOT_OK(store_->MoveToTrash(path_, dir_, old));
-    }
-    QUIVER_RETURN_NOT_OK(SyncDirectory(dir_));
-    QUIVER_RETURN_NOT_OK(SyncDirectory(store_->root() + "/" + std::string(kStoreDirName) + "/trash"));
-    QUIVER_RETURN_NOT_OK(RemoveFileDurably(journal_path));
     result.replaced_files = static_cast<int64_t>(existing.size());
     existing.clear();
   }

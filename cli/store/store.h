@@ -177,6 +177,8 @@ class DatasetWriter {
   int64_t rows_ = 0;
   int64_t batches_ = 0;
   bool done_ = false;
+  // Set once a replace's journal is durable: the temp file then belongs to the journal.
+  bool journaled_ = false;
 };
 
 class DatasetStore {
@@ -193,8 +195,12 @@ class DatasetStore {
   const StoreOptions& options() const { return options_; }
   const RecoveryReport& recovery() const { return recovery_; }
 
-  /// Every dataset at or below `prefix`, sorted by path.
-  Result<std::vector<DatasetInfo>> List(const DatasetPath& prefix = {});
+  /// Every dataset at or below `prefix`, sorted by path. A dataset that cannot be
+  /// read (a corrupt file, mixed schemas) fails the listing, naming the file -- or,
+  /// when `problems` is given, is left out and its error added there, so that one
+  /// bad folder does not hide the others.
+  Result<std::vector<DatasetInfo>> List(const DatasetPath& prefix = {},
+                                        std::vector<Status>* problems = nullptr);
   /// The dataset at `path`; KeyError if there is none.
   Result<DatasetInfo> Describe(const DatasetPath& path);
 
@@ -248,7 +254,7 @@ class DatasetStore {
   void ForgetSummary(const std::string& file_path);
   Status ListInto(const std::string& dir, const DatasetPath& path, int depth,
                   std::vector<std::pair<uint64_t, uint64_t>>* visited,
-                  std::vector<DatasetInfo>* out);
+                  std::vector<DatasetInfo>* out, std::vector<Status>* problems);
 
   std::string root_;
   StoreOptions options_;

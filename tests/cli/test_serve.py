@@ -193,3 +193,21 @@ def test_files_placed_by_hand_are_served(make_server, tmp_path):
     client = flight.connect(server.location)
     got = client.do_get(flight.Ticket(b'{"path": "hand"}')).read_all()
     assert got.column("v").to_pylist() == [1, 2, 3]
+
+
+def test_a_corrupt_file_hides_only_its_own_dataset(make_server, tmp_path):
+    root = tmp_path / "root"
+    write_ipc(root / "good" / "a.arrow", pa.table({"v": [1]}))
+    (root / "bad").mkdir()
+    (root / "bad" / "broken.arrow").write_bytes(b"ARROW1\x00\x00 and then garbage")
+    server = make_server(root)
+    listing = json.loads(run("ls", server.location, "--json", check=0).stdout)
+    assert [entry["path"] for entry in listing] == ["good"]
+    assert "not listed: dataset 'bad'" in server.log()
+    proc = run("get", server.location, "bad", check=1)
+    assert proc.stderr.startswith("error: ArrowInvalid: ") or proc.stderr.startswith("error: ArrowIOError: ")
+    assert "broken.arrow" in proc.stderr
+    client = flight.connect(server.location)
+    with pytest.raises(pa.ArrowException, match="broken.arrow"):
+        client.do_get(flight.Ticket(b'{"path": "bad", "file": "broken.arrow"}')).read_all()
+    assert json.loads(run("action", server.location, "health", check=0).stdout)["status"] == "ok"

@@ -454,8 +454,17 @@ TEST_F(StoreTest, ReportsMixedSchemasAndCorruptFiles) {
   auto described = store_->Describe(P("bad"));
   ASSERT_FALSE(described.ok());
   EXPECT_THAT(described.status().message(), HasSubstr("broken.arrow"));
-  // A listing fails loudly, naming the file, rather than silently skipping data.
+  // A listing fails loudly, naming the file, rather than silently skipping data...
   EXPECT_THAT(store_->List(P("bad")).status().message(), HasSubstr("broken.arrow"));
+  // ...unless asked to collect the problems and list the rest.
+  ASSERT_OK(Put("good", PutMode::kCreate, {MakeBatch("[1]", R"(["a"])")}));
+  std::vector<Status> problems;
+  ASSERT_OK_AND_ASSIGN(auto listed, store_->List(DatasetPath(), &problems));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].path.ToString(), "good");
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_THAT(problems[0].message(), HasSubstr("broken.arrow"));
+  EXPECT_THAT(problems[1].message(), HasSubstr("mixes schemas"));
 }
 
 TEST_F(StoreTest, PathsNamingFilesOrMissingDatasets) {
