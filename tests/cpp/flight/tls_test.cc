@@ -1,6 +1,7 @@
 // TLS: server certificates, client roots, hostname override, disabled
 // verification, and mutual TLS with the client's identity reaching the handler.
-// The certificates are fixtures in certs/ (see certs/README.md).
+// The certificates are made by tests/support/make-test-certs.sh, which ctest runs
+// first (fixture flight_test_certs) into the build tree.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -19,7 +20,9 @@ namespace {
 using ::testing::HasSubstr;
 
 std::string ReadFixture(const std::string& name) {
-  std::ifstream in(std::string(QUIVER_FLIGHT_TEST_CERTS_DIR) + "/" + name);
+  const std::string path = std::string(QUIVER_FLIGHT_TEST_CERTS_DIR) + "/" + name;
+  std::ifstream in(path);
+  if (!in) ADD_FAILURE() << "missing " << path << ": run the tests through ctest, which makes the certificates";
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
