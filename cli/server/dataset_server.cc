@@ -200,7 +200,7 @@ Result<store::CommitResult> DatasetServer::Upload(
 Status DatasetServer::DoPut(flight::ServerCallContext& context,
                             std::unique_ptr<flight::FlightMessageReader> reader,
                             std::unique_ptr<flight::FlightMetadataWriter> writer) {
-  auto result = Upload(context, reader.get(), store::PutMode::kCreate, nullptr);
+  auto result = Upload(context, reader.get(), store::PutMode::kReplace, nullptr);
   if (!result.ok()) {
     ++failed_calls_;
     Log("put failed: " + result.status().ToString());

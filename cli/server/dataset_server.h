@@ -8,7 +8,8 @@
 //   GetSchema       the dataset's schema
 //   DoGet           the batches of a ticket's file (or whole dataset), read from a memory
 //                   map and sent one batch at a time
-//   DoPut           create / replace / append (see protocol.h for how the mode is chosen);
+//   DoPut           create / replace / append (see protocol.h for how the mode is chosen;
+//                   replace when nothing chooses);
 //                   acknowledged with one PutResult whose app_metadata is a JSON summary,
 //                   sent only after the upload is durable
 //   DoExchange      an append that reports progress: after each batch a metadata-only

@@ -12,8 +12,10 @@
 //   {"path": "sales/2024", "mode": "append"}        mode: create | replace | append
 //
 // An upload with a PATH descriptor takes its mode from the call header
-// "quiver-put-mode" (what `quiver put --mode` sends) and is a create without it, so
-// a plain client never overwrites data by accident.
+// "quiver-put-mode" (what `quiver put --mode` sends); without one it replaces the
+// dataset, atomically, as the usual in-memory Flight servers (and the seed's) do with
+// a put. `quiver put` itself asks for create unless told otherwise. DoExchange
+// appends by default.
 //
 // Everything here is decoded as untrusted input: sizes are bounded, every field's
 // type is checked, and errors show (escaped) what was found.

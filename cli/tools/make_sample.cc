@@ -7,6 +7,9 @@
 //   weather/readings   hourly readings in two files (so a FlightInfo has two endpoints):
 //                      station, time (timestamp[ms, UTC]), temperature, humidity, condition
 //   shop/orders        orders: id, customer, date, total (decimal128(10, 2)), paid, items (list<string>)
+//   dataset/sales      the seed's three sales rows (date, amount, region)
+//   dataset/products   the seed's three products (id, name, price), so the seed's
+//                      client example runs against `quiver serve` as it is
 // The committed files in data/sample/ are this program's output; a test checks that
 // running it again gives the same bytes.
 #include <cstdio>
@@ -159,6 +162,43 @@ Result<RecordBatchPtr> Orders() {
   return RecordBatch::MakeChecked(schema, kOrders, {a, b, c, d, e, f});
 }
 
+Result<RecordBatchPtr> Sales() {
+  auto schema = quiver::schema({field("date", utf8()), field("amount", float64()), field("region", utf8())});
+  QUIVER_ASSIGN_OR_RAISE(auto date, MakeBuilderAs<StringBuilder>(utf8()));
+  QUIVER_ASSIGN_OR_RAISE(auto amount, MakeBuilderAs<DoubleBuilder>(float64()));
+  QUIVER_ASSIGN_OR_RAISE(auto region, MakeBuilderAs<StringBuilder>(utf8()));
+  const char* const dates[] = {"2023-01-01", "2023-01-02", "2023-01-03"};
+  const double amounts[] = {100.0, 150.0, 200.0};
+  const char* const regions[] = {"North", "South", "East"};
+  for (int i = 0; i < 3; ++i) {
+    QUIVER_RETURN_NOT_OK(date->Append(dates[i]));
+    QUIVER_RETURN_NOT_OK(amount->Append(amounts[i]));
+    QUIVER_RETURN_NOT_OK(region->Append(regions[i]));
+  }
+  QUIVER_ASSIGN_OR_RAISE(auto a, date->Finish());
+  QUIVER_ASSIGN_OR_RAISE(auto b, amount->Finish());
+  QUIVER_ASSIGN_OR_RAISE(auto c, region->Finish());
+  return RecordBatch::MakeChecked(schema, 3, {a, b, c});
+}
+
+Result<RecordBatchPtr> Products() {
+  auto schema = quiver::schema({field("id", int64()), field("name", utf8()), field("price", float64())});
+  QUIVER_ASSIGN_OR_RAISE(auto id, MakeBuilderAs<Int64Builder>(int64()));
+  QUIVER_ASSIGN_OR_RAISE(auto name, MakeBuilderAs<StringBuilder>(utf8()));
+  QUIVER_ASSIGN_OR_RAISE(auto price, MakeBuilderAs<DoubleBuilder>(float64()));
+  const char* const names[] = {"Widget A", "Widget B", "Widget C"};
+  const double prices[] = {10.99, 15.99, 20.99};
+  for (int i = 0; i < 3; ++i) {
+    QUIVER_RETURN_NOT_OK(id->Append(i + 1));
+    QUIVER_RETURN_NOT_OK(name->Append(names[i]));
+    QUIVER_RETURN_NOT_OK(price->Append(prices[i]));
+  }
+  QUIVER_ASSIGN_OR_RAISE(auto a, id->Finish());
+  QUIVER_ASSIGN_OR_RAISE(auto b, name->Finish());
+  QUIVER_ASSIGN_OR_RAISE(auto c, price->Finish());
+  return RecordBatch::MakeChecked(schema, 3, {a, b, c});
+}
+
 Status Run(const std::string& out) {
   std::error_code error;
   std::filesystem::create_directories(out, error);
@@ -166,6 +206,12 @@ Status Run(const std::string& out) {
   QUIVER_RETURN_NOT_OK(store::MakeDirectoriesDurably(out, {"weather", "stations"}, nullptr));
   QUIVER_RETURN_NOT_OK(store::MakeDirectoriesDurably(out, {"weather", "readings"}, nullptr));
   QUIVER_RETURN_NOT_OK(store::MakeDirectoriesDurably(out, {"shop", "orders"}, nullptr));
+  QUIVER_RETURN_NOT_OK(store::MakeDirectoriesDurably(out, {"dataset", "sales"}, nullptr));
+  QUIVER_RETURN_NOT_OK(store::MakeDirectoriesDurably(out, {"dataset", "products"}, nullptr));
+  QUIVER_ASSIGN_OR_RAISE(auto sales, Sales());
+  QUIVER_RETURN_NOT_OK(WriteFile(out + "/dataset/sales/part-00000001-sample.arrow", sales));
+  QUIVER_ASSIGN_OR_RAISE(auto products, Products());
+  QUIVER_RETURN_NOT_OK(WriteFile(out + "/dataset/products/part-00000001-sample.arrow", products));
   QUIVER_ASSIGN_OR_RAISE(auto stations, Stations());
   QUIVER_RETURN_NOT_OK(WriteFile(out + "/weather/stations/part-00000001-sample.arrow", stations));
   QUIVER_ASSIGN_OR_RAISE(auto january, Readings(2, 0, 24 * 7));

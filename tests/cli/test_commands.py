@@ -19,7 +19,7 @@ def sample_table(path):
 def test_serve_prints_the_bound_location_first(server):
     assert re.fullmatch(r"grpc\+tcp://localhost:\d+", server.location)
     assert not server.location.endswith(":0")
-    assert "serving 3 dataset(s)" in server.log()
+    assert "serving 5 dataset(s)" in server.log()
 
 
 def test_ls_lists_every_dataset_with_exact_totals(server):
@@ -160,14 +160,15 @@ def test_action_list_and_each_action(server):
     assert [t["type"] for t in types] == ["list_tables", "get_stats", "drop", "rename", "health"]
 
     tables = [json.loads(line) for line in run("action", server.location, "list_tables", check=0).stdout.splitlines()]
-    assert [t["path"] for t in tables] == ["shop/orders", "weather/readings", "weather/stations"]
-    assert tables[1]["rows"] == 3360 and tables[1]["files"] == 2
+    assert [t["path"] for t in tables] == [
+        "dataset/products", "dataset/sales", "shop/orders", "weather/readings", "weather/stations"]
+    assert tables[3]["rows"] == 3360 and tables[3]["files"] == 2
 
     stats = json.loads(run("action", server.location, "get_stats", "weather/readings", check=0).stdout)
     assert stats["rows"] == 3360
     assert [f["rows"] for f in stats["file_list"]] == [1680, 1680]
     server_stats = json.loads(run("action", server.location, "get_stats", check=0).stdout)
-    assert server_stats["datasets"] == 3 and server_stats["rows"] == 3630
+    assert server_stats["datasets"] == 5 and server_stats["rows"] == 3636
 
     health = json.loads(run("action", server.location, "health", check=0).stdout)
     assert health["status"] == "ok"

@@ -20,8 +20,9 @@ def test_pyarrow_lists_gets_and_puts(server):
     client = flight.connect(server.location)
     infos = list(client.list_flights())
     assert [tuple(i.descriptor.path) for i in infos] == [
-        (b"shop", b"orders"), (b"weather", b"readings"), (b"weather", b"stations")]
-    assert [i.total_records for i in infos] == [250, 3360, 20]
+        (b"dataset", b"products"), (b"dataset", b"sales"), (b"shop", b"orders"),
+        (b"weather", b"readings"), (b"weather", b"stations")]
+    assert [i.total_records for i in infos] == [3, 3, 250, 3360, 20]
     assert [tuple(i.descriptor.path) for i in client.list_flights(b"weather/stations")] == [
         (b"weather", b"stations")]
 
@@ -38,7 +39,8 @@ def test_pyarrow_lists_gets_and_puts(server):
     writer.done_writing()
     ack = json.loads(reader.read().to_pybytes())
     writer.close()
-    assert ack["rows"] == 2 and ack["mode"] == "create" and ack["path"] == "from/pyarrow"
+    # A plain PATH upload replaces (here: makes) the dataset.
+    assert ack["rows"] == 2 and ack["mode"] == "replace" and ack["path"] == "from/pyarrow"
 
     more = pa.table({"k": ["c"], "v": [2.0]})
     command = json.dumps({"path": "from/pyarrow", "mode": "append"}).encode()
@@ -77,6 +79,51 @@ def test_pyarrow_actions_and_exchange(server):
     assert messages[:3] == [{"batches": 1, "rows": 4}, {"batches": 2, "rows": 8}, {"batches": 3, "rows": 10}]
     assert messages[3]["committed"] is True and messages[3]["dataset_rows"] == 10
     assert client.do_get(flight.Ticket(b'{"path": "exchanged"}')).read_all().equals(table)
+
+
+def test_the_seed_client_example_runs_against_quiver_serve(server, capsys):
+    """The seed's client example, verbatim but for the URL, twice (a put replaces)."""
+    url = server.location
+    for _ in range(2):
+        # --- the seed's client example
+        client = flight.connect(url)
+        # List available flights
+        for flight_info in client.list_flights():
+            print(f"Flight: {flight_info.descriptor}")
+            print(f" Records: {flight_info.total_records}")
+            print(f" Bytes: {flight_info.total_bytes}")
+            print(f" Schema: {flight_info.schema}")
+        # Get specific flight info
+        descriptor = flight.FlightDescriptor.for_path("dataset", "sales")
+        info = client.get_flight_info(descriptor)
+        print(f"Flight info: {info}")
+        # Get data
+        for endpoint in info.endpoints:
+            stream_reader = client.do_get(endpoint.ticket)
+            table = stream_reader.read_all()
+            print(f"Retrieved table: {len(table)} rows, {len(table.columns)} columns")
+        # Upload data
+        upload_descriptor = flight.FlightDescriptor.for_path("uploads", "new_data")
+        table_to_upload = pa.table({
+            'id': [1, 2, 3, 4, 5],
+            'value': [10.5, 20.3, 30.1, 40.7, 50.2]
+        })
+        writer, metadata_reader = client.do_put(upload_descriptor, table_to_upload.schema)
+        writer.write_table(table_to_upload)
+        writer.close()
+        # Execute action
+        action = flight.Action("list_tables", b"")
+        results = client.do_action(action)
+        for result in results:
+            print(f"Action result: {result.body}")
+        client.close()
+    out = capsys.readouterr().out
+    assert out.count("Retrieved table: 3 rows, 3 columns") == 2
+    assert " Records: 3360" in out
+    # list_tables answers one result per dataset: the five samples and the upload.
+    assert out.count("Action result: ") == 2 * 6
+    got = flight.connect(url).do_get(flight.Ticket(b'{"path": "uploads/new_data"}')).read_all()
+    assert got.equals(table_to_upload)
 
 
 # ---------------------------------------------------------------------------

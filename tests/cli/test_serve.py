@@ -161,7 +161,8 @@ def test_default_root_is_the_embedded_sample(tmp_path):
     try:
         location = proc.stdout.readline().decode().strip()
         listing = json.loads(run("ls", location, "--json", check=0).stdout)
-        assert [entry["path"] for entry in listing] == ["shop/orders", "weather/readings", "weather/stations"]
+        assert [entry["path"] for entry in listing] == [
+            "dataset/products", "dataset/sales", "shop/orders", "weather/readings", "weather/stations"]
         for file in SAMPLE.rglob("*.arrow"):
             copy = home / "sample" / file.relative_to(SAMPLE)
             assert copy.read_bytes() == file.read_bytes()
@@ -176,7 +177,8 @@ def test_default_root_is_the_embedded_sample(tmp_path):
     try:
         location = proc.stdout.readline().decode().strip()
         listing = json.loads(run("ls", location, "--json", check=0).stdout)
-        assert [entry["path"] for entry in listing] == ["weather/readings", "weather/stations"]
+        assert [entry["path"] for entry in listing] == [
+            "dataset/products", "dataset/sales", "weather/readings", "weather/stations"]
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=LIMIT) == 0
