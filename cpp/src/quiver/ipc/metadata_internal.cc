@@ -327,6 +327,18 @@ Result<ParsedSchema> ParseSchemaTable(const fb::Schema* s, const IpcReadOptions&
   return out;
 }
 
+// The generated accessors read vectors of structs (and of int64) in place, which
+// assumes their 8-byte alignment. The verifier checks bounds but a hostile buffer
+// can still misplace them, so their fields are copied out with memcpy.
+template <typename T>
+T LoadUnaligned(const uint8_t* p) {
+  T value;
+  std::memcpy(&value, p, sizeof(T));
+  return value;
+}
+static_assert(sizeof(fb::FieldNode) == 16 && sizeof(fb::Buffer) == 16 && sizeof(fb::Block) == 24,
+              "struct layouts of Message.fbs / File.fbs");
+
 Result<RecordBatchSpec> ParseRecordBatchTable(const fb::RecordBatch* rb) {
   if (rb == nullptr) return Status::Invalid("the message has no record batch table");
   RecordBatchSpec spec;
@@ -334,14 +346,23 @@ Result<RecordBatchSpec> ParseRecordBatchTable(const fb::RecordBatch* rb) {
   if (spec.length < 0) return Status::Invalid("record batch length must be non-negative but found ", spec.length);
   if (rb->nodes()) {
     spec.nodes.reserve(rb->nodes()->size());
-    for (const auto* n : *rb->nodes()) spec.nodes.push_back({n->length(), n->null_count()});
+    const uint8_t* p = rb->nodes()->Data();
+    for (flatbuffers::uoffset_t i = 0; i < rb->nodes()->size(); ++i, p += sizeof(fb::FieldNode)) {
+      spec.nodes.push_back({LoadUnaligned<int64_t>(p), LoadUnaligned<int64_t>(p + 8)});
+    }
   }
   if (rb->buffers()) {
     spec.buffers.reserve(rb->buffers()->size());
-    for (const auto* b : *rb->buffers()) spec.buffers.push_back({b->offset(), b->length()});
+    const uint8_t* p = rb->buffers()->Data();
+    for (flatbuffers::uoffset_t i = 0; i < rb->buffers()->size(); ++i, p += sizeof(fb::Buffer)) {
+      spec.buffers.push_back({LoadUnaligned<int64_t>(p), LoadUnaligned<int64_t>(p + 8)});
+    }
   }
   if (rb->variadicBufferCounts()) {
-    for (int64_t c : *rb->variadicBufferCounts()) spec.variadic_buffer_counts.push_back(c);
+    const uint8_t* p = rb->variadicBufferCounts()->Data();
+    for (flatbuffers::uoffset_t i = 0; i < rb->variadicBufferCounts()->size(); ++i, p += 8) {
+      spec.variadic_buffer_counts.push_back(LoadUnaligned<int64_t>(p));
+    }
   }
   if (const auto* c = rb->compression()) {
     if (c->method() != fb::BodyCompressionMethod::BUFFER) {
@@ -716,7 +737,10 @@ Result<Footer> ParseFooter(const Buffer& footer_bytes, const IpcReadOptions& opt
   auto read_blocks = [](const flatbuffers::Vector<const fb::Block*>* blocks, std::vector<FileBlock>* dst) {
     if (!blocks) return;
     dst->reserve(blocks->size());
-    for (const auto* b : *blocks) dst->push_back({b->offset(), b->metaDataLength(), b->bodyLength()});
+    const uint8_t* p = blocks->Data();
+    for (flatbuffers::uoffset_t i = 0; i < blocks->size(); ++i, p += sizeof(fb::Block)) {
+      dst->push_back({LoadUnaligned<int64_t>(p), LoadUnaligned<int32_t>(p + 8), LoadUnaligned<int64_t>(p + 16)});
+    }
   };
   read_blocks(f->dictionaries(), &out.dictionaries);
   read_blocks(f->recordBatches(), &out.record_batches);
