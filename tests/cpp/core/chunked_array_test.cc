@@ -12,6 +12,7 @@
 #include "quiver/chunked_array.h"
 #include "quiver/pretty_print.h"
 #include "quiver/testing/array_from_json.h"
+#include "quiver/testing/hand_built.h"
 #include "quiver/testing/matchers.h"
 
 namespace quiver {
@@ -20,41 +21,8 @@ namespace {
 using ::testing::HasSubstr;
 constexpr auto N = std::nullopt;
 
-template <typename T>
-std::shared_ptr<Buffer> Buf(const std::vector<T>& values) {
-  auto buf = *AllocateBuffer(static_cast<int64_t>(values.size() * sizeof(T)));
-  if (!values.empty()) std::memcpy(buf->mutable_data(), values.data(), values.size() * sizeof(T));
-  return buf;
-}
-
-template <typename T>
-std::shared_ptr<Buffer> Validity(const std::vector<std::optional<T>>& values) {
-  bool any_null = false;
-  for (const auto& v : values) any_null = any_null || !v;
-  if (!any_null) return nullptr;
-  auto buf = *AllocateZeroedBuffer(bit_util::BytesForBits(static_cast<int64_t>(values.size())));
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (values[i]) bit_util::SetBit(buf->mutable_data(), static_cast<int64_t>(i));
-  }
-  return buf;
-}
-
-ArrayPtr I64(const std::vector<std::optional<int64_t>>& values) {
-  std::vector<int64_t> raw;
-  for (const auto& v : values) raw.push_back(v.value_or(0));
-  return MakeArray(ArrayData::Make(int64(), static_cast<int64_t>(values.size()), {Validity(values), Buf(raw)}));
-}
-
-ArrayPtr Str(const std::vector<std::optional<std::string>>& values) {
-  std::vector<int32_t> offsets{0};
-  std::string data;
-  for (const auto& v : values) {
-    if (v) data += *v;
-    offsets.push_back(static_cast<int32_t>(data.size()));
-  }
-  return MakeArray(ArrayData::Make(utf8(), static_cast<int64_t>(values.size()),
-                                   {Validity(values), Buf(offsets), *Buffer::CopyFrom(data)}));
-}
+ArrayPtr I64(const std::vector<std::optional<int64_t>>& values) { return testing::NumericArray(int64(), values); }
+ArrayPtr Str(const std::vector<std::optional<std::string>>& values) { return testing::StringArray(values); }
 
 ChunkedArrayPtr Chunked(ArrayVector chunks) { return *ChunkedArray::Make(std::move(chunks)); }
 
@@ -198,7 +166,7 @@ TEST(ChunkedArrayTest, ValidateChecksTypesAndChunks) {
   ChunkedArray mixed({I64({1}), Str({"a"})}, int64());
   EXPECT_THAT(mixed.Validate(), StatusIs(StatusCode::Invalid, HasSubstr("chunk 1 has type string")));
   // A chunk whose buffer is too short is reported with the chunk's index.
-  auto broken = MakeArray(ArrayData::Make(int64(), 4, {nullptr, Buf<int64_t>({1})}, 0));
+  auto broken = MakeArray(ArrayData::Make(int64(), 4, {nullptr, testing::BufferOf<int64_t>({1})}, 0));
   ChunkedArray with_broken({I64({1}), broken}, int64());
   EXPECT_THAT(with_broken.Validate(), StatusIs(StatusCode::Invalid, HasSubstr("chunk 1")));
   EXPECT_THAT(with_broken.ValidateFull(), StatusIs(StatusCode::Invalid, HasSubstr("chunk 1")));
@@ -206,7 +174,7 @@ TEST(ChunkedArrayTest, ValidateChecksTypesAndChunks) {
 
 TEST(ChunkedArrayTest, ValidateFullChecksContent) {
   // Structurally fine, but the offsets decrease: only the full check sees it.
-  auto bad = MakeArray(ArrayData::Make(utf8(), 2, {nullptr, Buf<int32_t>({0, 2, 1}), *Buffer::CopyFrom("ab")}, 0));
+  auto bad = MakeArray(ArrayData::Make(utf8(), 2, {nullptr, testing::BufferOf<int32_t>({0, 2, 1}), *Buffer::CopyFrom("ab")}, 0));
   ChunkedArray ca({Str({"x"}), bad}, utf8());
   EXPECT_OK(ca.Validate());
   EXPECT_THAT(ca.ValidateFull(), StatusIs(StatusCode::Invalid, HasSubstr("chunk 1")));

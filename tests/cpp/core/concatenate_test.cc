@@ -17,6 +17,7 @@
 
 #include "quiver/array.h"
 #include "quiver/concatenate.h"
+#include "quiver/testing/hand_built.h"
 #include "quiver/testing/matchers.h"
 
 namespace quiver {
@@ -25,12 +26,7 @@ namespace {
 using ::testing::HasSubstr;
 constexpr auto N = std::nullopt;
 
-template <typename T>
-std::shared_ptr<Buffer> Buf(const std::vector<T>& values) {
-  auto buf = *AllocateBuffer(static_cast<int64_t>(values.size() * sizeof(T)));
-  if (!values.empty()) std::memcpy(buf->mutable_data(), values.data(), values.size() * sizeof(T));
-  return buf;
-}
+using testing::BufferOf;
 
 // A validity bitmap from 1/0 flags; no flags means no bitmap.
 std::shared_ptr<Buffer> Bits(const std::vector<int>& flags) {
@@ -58,7 +54,7 @@ ArrayPtr Prim(TypePtr type, const std::vector<std::optional<T>>& values) {
   std::vector<T> raw;
   for (const auto& v : values) raw.push_back(v.value_or(T{}));
   return MakeArray(ArrayData::Make(std::move(type), static_cast<int64_t>(values.size()),
-                                   {Bits(Flags(values)), Buf(raw)}));
+                                   {Bits(Flags(values)), BufferOf(raw)}));
 }
 ArrayPtr I32(const std::vector<std::optional<int32_t>>& v) { return Prim<int32_t>(int32(), v); }
 ArrayPtr I64(const std::vector<std::optional<int64_t>>& v) { return Prim<int64_t>(int64(), v); }
@@ -83,7 +79,7 @@ ArrayPtr BinaryLike(TypePtr type, const std::vector<std::optional<std::string>>&
     offsets.push_back(static_cast<O>(data.size()));
   }
   return MakeArray(ArrayData::Make(std::move(type), static_cast<int64_t>(values.size()),
-                                   {Bits(Flags(values)), Buf(offsets), *Buffer::CopyFrom(data)}));
+                                   {Bits(Flags(values)), BufferOf(offsets), *Buffer::CopyFrom(data)}));
 }
 ArrayPtr Str(const std::vector<std::optional<std::string>>& v, const std::string& prefix = "") {
   return BinaryLike<int32_t>(utf8(), v, prefix);
@@ -112,20 +108,20 @@ ArrayPtr ViewStrs(TypePtr type, const std::vector<std::optional<std::string>>& v
     views.push_back(h);
   }
   return MakeArray(ArrayData::Make(std::move(type), static_cast<int64_t>(values.size()),
-                                   {Bits(Flags(values)), Buf(views), *Buffer::CopyFrom(data)}));
+                                   {Bits(Flags(values)), BufferOf(views), *Buffer::CopyFrom(data)}));
 }
 
 template <typename O>
 ArrayPtr ListOf(TypePtr type, const std::vector<O>& offsets, const std::vector<int>& valid, const ArrayPtr& child) {
   return MakeArray(ArrayData::Make(std::move(type), static_cast<int64_t>(offsets.size()) - 1,
-                                   {Bits(valid), Buf(offsets)}, {child->data()}));
+                                   {Bits(valid), BufferOf(offsets)}, {child->data()}));
 }
 
 template <typename O>
 ArrayPtr ListViewOf(TypePtr type, const std::vector<O>& offsets, const std::vector<O>& sizes,
                     const std::vector<int>& valid, const ArrayPtr& child) {
   return MakeArray(ArrayData::Make(std::move(type), static_cast<int64_t>(offsets.size()),
-                                   {Bits(valid), Buf(offsets), Buf(sizes)}, {child->data()}));
+                                   {Bits(valid), BufferOf(offsets), BufferOf(sizes)}, {child->data()}));
 }
 
 ArrayPtr StructOf(TypePtr type, int64_t length, const std::vector<int>& valid, const ArrayVector& children) {
@@ -180,11 +176,11 @@ TEST(ConcatenateTest, NullArrayPointerIsInvalid) {
 
 TEST(ConcatenateTest, ShortBuffersAreReportedNotRead) {
   // Claims 4 int32 values but holds 2.
-  auto bad = MakeArray(ArrayData::Make(int32(), 4, {nullptr, Buf<int32_t>({1, 2})}, 0));
+  auto bad = MakeArray(ArrayData::Make(int32(), 4, {nullptr, testing::BufferOf<int32_t>({1, 2})}, 0));
   EXPECT_THAT(Concatenate({I32({1}), bad}),
               StatusIs(StatusCode::Invalid, HasSubstr("at least 16 bytes")));
   // String offsets pointing past the data.
-  auto bad_str = MakeArray(ArrayData::Make(utf8(), 1, {nullptr, Buf<int32_t>({0, 50}), *Buffer::CopyFrom("abc")}, 0));
+  auto bad_str = MakeArray(ArrayData::Make(utf8(), 1, {nullptr, testing::BufferOf<int32_t>({0, 50}), *Buffer::CopyFrom("abc")}, 0));
   EXPECT_THAT(Concatenate({bad_str, Str({"x"})}), StatusIs(StatusCode::Invalid, HasSubstr("data buffer")));
   // List offsets pointing past the child.
   auto bad_list = ListOf<int32_t>(list(int32()), {0, 5}, {}, I32({1, 2}));
@@ -227,7 +223,7 @@ TEST(ConcatenateTest, NoNullsMeansNoBitmap) {
 
 TEST(ConcatenateTest, BitmapWithZeroNullCountIsIgnored) {
   // A bitmap full of zeros but a declared null count of 0: the count wins.
-  auto a = MakeArray(ArrayData::Make(int32(), 2, {Bits({0, 0}), Buf<int32_t>({1, 2})}, 0));
+  auto a = MakeArray(ArrayData::Make(int32(), 2, {Bits({0, 0}), testing::BufferOf<int32_t>({1, 2})}, 0));
   auto out = Concat({a, I32({N})});
   EXPECT_ARRAYS_EQUAL(I32({1, 2, N}), out);
 }
@@ -262,7 +258,7 @@ TEST(ConcatenateTest, EveryFixedWidthType) {
     auto make = [&](int base, int64_t n, const std::vector<int>& valid) {
       std::vector<uint8_t> bytes;
       for (int64_t i = 0; i < n; ++i) bytes.insert(bytes.end(), static_cast<size_t>(w), static_cast<uint8_t>(base + i));
-      return MakeArray(ArrayData::Make(type, n, {Bits(valid), Buf(bytes)}));
+      return MakeArray(ArrayData::Make(type, n, {Bits(valid), BufferOf(bytes)}));
     };
     auto a = make(10, 5, {1, 0, 1, 1, 1});
     auto b = make(40, 3, {});
@@ -271,7 +267,7 @@ TEST(ConcatenateTest, EveryFixedWidthType) {
     for (int v : {11, 12, 13, 40, 41, 42, 14}) {
       expected_bytes.insert(expected_bytes.end(), static_cast<size_t>(w), static_cast<uint8_t>(v));
     }
-    auto expected = MakeArray(ArrayData::Make(type, 7, {Bits({0, 1, 1, 1, 1, 1, 1}), Buf(expected_bytes)}));
+    auto expected = MakeArray(ArrayData::Make(type, 7, {Bits({0, 1, 1, 1, 1, 1, 1}), BufferOf(expected_bytes)}));
     EXPECT_ARRAYS_EQUAL(expected, out);
     ASSERT_NE(out, nullptr);
     ASSERT_GE(out->data()->buffers[1]->size(), 7 * w);
@@ -301,7 +297,7 @@ TEST(ConcatenateTest, ZeroWidthFixedSizeBinary) {
 TEST(ConcatenateTest, ShortValidityBitmapIsInvalid) {
   // 20 elements with nulls, but a 1-byte bitmap.
   std::vector<int32_t> values(20, 7);
-  auto bad = MakeArray(ArrayData::Make(int32(), 20, {Bits({1, 0}), Buf(values)}, kUnknownNullCount));
+  auto bad = MakeArray(ArrayData::Make(int32(), 20, {Bits({1, 0}), BufferOf(values)}, kUnknownNullCount));
   EXPECT_THAT(Concatenate({bad, I32({1})}), StatusIs(StatusCode::Invalid, HasSubstr("validity buffer")));
 }
 
@@ -356,7 +352,7 @@ TEST(ConcatenateTest, StringOffsetOverflowIsCapacityError) {
   static const uint8_t kByte = 0;
   const int64_t big = 1200 * 1000 * 1000;
   auto fake = std::make_shared<Buffer>(&kByte, big);
-  auto a = MakeArray(ArrayData::Make(binary(), 1, {nullptr, Buf<int32_t>({0, static_cast<int32_t>(big)}), fake}, 0));
+  auto a = MakeArray(ArrayData::Make(binary(), 1, {nullptr, testing::BufferOf<int32_t>({0, static_cast<int32_t>(big)}), fake}, 0));
   EXPECT_THAT(Concatenate({a, a}), StatusIs(StatusCode::CapacityError, HasSubstr("large_")));
 }
 
@@ -486,10 +482,10 @@ TEST(ConcatenateTest, StructWithoutFields) {
 
 TEST(ConcatenateTest, SparseUnions) {
   auto type = sparse_union({field("i", int32()), field("s", utf8())}, {5, 7});
-  auto a = MakeArray(ArrayData::Make(type, 4, {Buf<int8_t>({5, 7, 5, 7})},
+  auto a = MakeArray(ArrayData::Make(type, 4, {testing::BufferOf<int8_t>({5, 7, 5, 7})},
                                      {I32({1, 0, N, 0})->data(), Str({"", "b", "", N})->data()}));
   auto out = Concat({a->Slice(1, 2), a->Slice(3), a->Slice(0, 1)});
-  auto expected = MakeArray(ArrayData::Make(type, 4, {Buf<int8_t>({7, 5, 7, 5})},
+  auto expected = MakeArray(ArrayData::Make(type, 4, {testing::BufferOf<int8_t>({7, 5, 7, 5})},
                                             {I32({0, N, 0, 1})->data(), Str({"b", "", N, ""})->data()}));
   EXPECT_ARRAYS_EQUAL(expected, out);
   EXPECT_EQ(out->data()->null_count, 2);
@@ -498,14 +494,14 @@ TEST(ConcatenateTest, SparseUnions) {
 TEST(ConcatenateTest, DenseUnionsRebaseOffsetsPerChild) {
   auto type = dense_union({field("i", int32()), field("s", utf8())}, {0, 1});
   // [1, "x", 2, "y", null(i)] with unused child values around the referenced ones.
-  auto a = MakeArray(ArrayData::Make(type, 5, {Buf<int8_t>({0, 1, 0, 1, 0}), Buf<int32_t>({1, 0, 2, 2, 3})},
+  auto a = MakeArray(ArrayData::Make(type, 5, {testing::BufferOf<int8_t>({0, 1, 0, 1, 0}), testing::BufferOf<int32_t>({1, 0, 2, 2, 3})},
                                      {I32({99, 1, 2, N, 98})->data(), Str({"x", "unused", "y"})->data()}));
-  auto b = MakeArray(ArrayData::Make(type, 1, {Buf<int8_t>({1}), Buf<int32_t>({0})},
+  auto b = MakeArray(ArrayData::Make(type, 1, {testing::BufferOf<int8_t>({1}), testing::BufferOf<int32_t>({0})},
                                      {I32({})->data(), Str({"z"})->data()}));
   auto out = Concat({a->Slice(2), b, a->Slice(0, 2)});
   ASSERT_NE(out, nullptr);
   // 2, "y", null, "z", 1, "x"
-  auto expected = MakeArray(ArrayData::Make(type, 6, {Buf<int8_t>({0, 1, 0, 1, 0, 1}), Buf<int32_t>({0, 0, 1, 1, 2, 2})},
+  auto expected = MakeArray(ArrayData::Make(type, 6, {testing::BufferOf<int8_t>({0, 1, 0, 1, 0, 1}), testing::BufferOf<int32_t>({0, 0, 1, 1, 2, 2})},
                                             {I32({2, N, 1})->data(), Str({"y", "z", "x"})->data()}));
   EXPECT_ARRAYS_EQUAL(expected, out);
   // Child ranges are trimmed to what the inputs reference.
@@ -515,7 +511,7 @@ TEST(ConcatenateTest, DenseUnionsRebaseOffsetsPerChild) {
 
 TEST(ConcatenateTest, UnionWithUnknownTypeCodeIsInvalid) {
   auto type = sparse_union({field("i", int32())}, {3});
-  auto a = MakeArray(ArrayData::Make(type, 1, {Buf<int8_t>({4})}, {I32({1})->data()}));
+  auto a = MakeArray(ArrayData::Make(type, 1, {testing::BufferOf<int8_t>({4})}, {I32({1})->data()}));
   EXPECT_THAT(Concatenate({a}), StatusIs(StatusCode::Invalid, HasSubstr("type id 4")));
 }
 

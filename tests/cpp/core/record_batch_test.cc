@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "quiver/record_batch.h"
+#include "quiver/testing/hand_built.h"
 #include "quiver/testing/matchers.h"
 
 namespace quiver {
@@ -18,48 +19,10 @@ namespace {
 using ::testing::HasSubstr;
 constexpr auto N = std::nullopt;
 
-template <typename T>
-std::shared_ptr<Buffer> Buf(const std::vector<T>& values) {
-  auto buf = *AllocateBuffer(static_cast<int64_t>(values.size() * sizeof(T)));
-  if (!values.empty()) std::memcpy(buf->mutable_data(), values.data(), values.size() * sizeof(T));
-  return buf;
-}
-
-std::shared_ptr<Buffer> Bits(const std::vector<int>& flags) {
-  auto buf = *AllocateZeroedBuffer(bit_util::BytesForBits(static_cast<int64_t>(flags.size())));
-  for (size_t i = 0; i < flags.size(); ++i) {
-    if (flags[i]) bit_util::SetBit(buf->mutable_data(), static_cast<int64_t>(i));
-  }
-  return buf;
-}
-
-template <typename T>
-std::shared_ptr<Buffer> Validity(const std::vector<std::optional<T>>& values) {
-  std::vector<int> flags;
-  bool any_null = false;
-  for (const auto& v : values) {
-    flags.push_back(v.has_value());
-    any_null = any_null || !v;
-  }
-  return any_null ? Bits(flags) : nullptr;
-}
-
-ArrayPtr I32(const std::vector<std::optional<int32_t>>& values) {
-  std::vector<int32_t> raw;
-  for (const auto& v : values) raw.push_back(v.value_or(0));
-  return MakeArray(ArrayData::Make(int32(), static_cast<int64_t>(values.size()), {Validity(values), Buf(raw)}));
-}
-
-ArrayPtr Str(const std::vector<std::optional<std::string>>& values) {
-  std::vector<int32_t> offsets{0};
-  std::string data;
-  for (const auto& v : values) {
-    if (v) data += *v;
-    offsets.push_back(static_cast<int32_t>(data.size()));
-  }
-  return MakeArray(ArrayData::Make(utf8(), static_cast<int64_t>(values.size()),
-                                   {Validity(values), Buf(offsets), *Buffer::CopyFrom(data)}));
-}
+using testing::BitmapOf;
+using testing::BufferOf;
+ArrayPtr I32(const std::vector<std::optional<int32_t>>& values) { return testing::NumericArray(int32(), values); }
+ArrayPtr Str(const std::vector<std::optional<std::string>>& values) { return testing::StringArray(values); }
 
 SchemaPtr AB(MetadataPtr metadata = nullptr) {
   return schema({field("a", int32()), field("b", utf8())}, std::move(metadata));
@@ -138,7 +101,7 @@ TEST(RecordBatchTest, FromStructArrayFollowsTheSlice) {
 
 TEST(RecordBatchTest, FromStructArrayRejectsNullsAndOtherTypes) {
   auto type = struct_({field("a", int32())});
-  auto with_nulls = MakeArray(ArrayData::Make(type, 2, {Bits({1, 0})}, {I32({1, 2})->data()}));
+  auto with_nulls = MakeArray(ArrayData::Make(type, 2, {BitmapOf({1, 0})}, {I32({1, 2})->data()}));
   EXPECT_THAT(RecordBatch::FromStructArray(*with_nulls), StatusIs(StatusCode::Invalid, HasSubstr("with nulls")));
   // A slice without the null is fine.
   EXPECT_OK(RecordBatch::FromStructArray(*with_nulls->Slice(0, 1)));
@@ -270,10 +233,10 @@ TEST(RecordBatchTest, ValidateReportsUncheckedMismatches) {
   EXPECT_THAT(missing->Validate(), StatusIs(StatusCode::Invalid, HasSubstr("expected 2 columns")));
   auto wrong_type = RecordBatch::Make(AB(), 1, {I32({1}), I32({1})});
   EXPECT_THAT(wrong_type->Validate(), StatusIs(StatusCode::Invalid, HasSubstr("has type int32")));
-  auto broken = MakeArray(ArrayData::Make(int32(), 3, {nullptr, Buf<int32_t>({1})}, 0));
+  auto broken = MakeArray(ArrayData::Make(int32(), 3, {nullptr, testing::BufferOf<int32_t>({1})}, 0));
   auto with_broken = RecordBatch::Make(AB(), 3, {broken, Str({"x", "y", "z"})});
   EXPECT_THAT(with_broken->Validate(), StatusIs(StatusCode::Invalid, HasSubstr("in column 0 ('a')")));
-  auto bad_utf8 = MakeArray(ArrayData::Make(utf8(), 1, {nullptr, Buf<int32_t>({0, 1}), *Buffer::CopyFrom("\xff")}, 0));
+  auto bad_utf8 = MakeArray(ArrayData::Make(utf8(), 1, {nullptr, testing::BufferOf<int32_t>({0, 1}), *Buffer::CopyFrom("\xff")}, 0));
   auto with_bad_utf8 = RecordBatch::Make(AB(), 1, {I32({1}), bad_utf8});
   EXPECT_OK(with_bad_utf8->Validate());
   EXPECT_THAT(with_bad_utf8->ValidateFull(), StatusIs(StatusCode::Invalid, HasSubstr("in column 1 ('b')")));

@@ -13,6 +13,7 @@
 
 #include "quiver/table.h"
 #include "quiver/testing/integration_json.h"
+#include "quiver/testing/hand_built.h"
 #include "quiver/testing/matchers.h"
 
 namespace quiver {
@@ -21,41 +22,8 @@ namespace {
 using ::testing::HasSubstr;
 constexpr auto N = std::nullopt;
 
-template <typename T>
-std::shared_ptr<Buffer> Buf(const std::vector<T>& values) {
-  auto buf = *AllocateBuffer(static_cast<int64_t>(values.size() * sizeof(T)));
-  if (!values.empty()) std::memcpy(buf->mutable_data(), values.data(), values.size() * sizeof(T));
-  return buf;
-}
-
-template <typename T>
-std::shared_ptr<Buffer> Validity(const std::vector<std::optional<T>>& values) {
-  bool any_null = false;
-  for (const auto& v : values) any_null = any_null || !v;
-  if (!any_null) return nullptr;
-  auto buf = *AllocateZeroedBuffer(bit_util::BytesForBits(static_cast<int64_t>(values.size())));
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (values[i]) bit_util::SetBit(buf->mutable_data(), static_cast<int64_t>(i));
-  }
-  return buf;
-}
-
-ArrayPtr I32(const std::vector<std::optional<int32_t>>& values) {
-  std::vector<int32_t> raw;
-  for (const auto& v : values) raw.push_back(v.value_or(0));
-  return MakeArray(ArrayData::Make(int32(), static_cast<int64_t>(values.size()), {Validity(values), Buf(raw)}));
-}
-
-ArrayPtr Str(const std::vector<std::optional<std::string>>& values) {
-  std::vector<int32_t> offsets{0};
-  std::string data;
-  for (const auto& v : values) {
-    if (v) data += *v;
-    offsets.push_back(static_cast<int32_t>(data.size()));
-  }
-  return MakeArray(ArrayData::Make(utf8(), static_cast<int64_t>(values.size()),
-                                   {Validity(values), Buf(offsets), *Buffer::CopyFrom(data)}));
-}
+ArrayPtr I32(const std::vector<std::optional<int32_t>>& values) { return testing::NumericArray(int32(), values); }
+ArrayPtr Str(const std::vector<std::optional<std::string>>& values) { return testing::StringArray(values); }
 
 ChunkedArrayPtr Chunked(ArrayVector chunks, TypePtr type = nullptr) {
   return *ChunkedArray::Make(std::move(chunks), std::move(type));
@@ -370,7 +338,7 @@ TEST(TableTest, ValidateReportsMismatches) {
               StatusIs(StatusCode::Invalid, HasSubstr("column 1 ('b') has type int32 but its schema field has type string")));
   auto missing = Table::Make(AB(), ChunkedArrayVector{Chunked({I32({1})})});
   EXPECT_THAT(missing->Validate(), StatusIs(StatusCode::Invalid, HasSubstr("expected 2 columns")));
-  auto broken = MakeArray(ArrayData::Make(int32(), 3, {nullptr, Buf<int32_t>({1})}, 0));
+  auto broken = MakeArray(ArrayData::Make(int32(), 3, {nullptr, testing::BufferOf<int32_t>({1})}, 0));
   auto with_broken = Table::Make(AB(), ChunkedArrayVector{Chunked({I32({1}), broken}), Chunked({Str({"a", "b", "c", "d"})})});
   EXPECT_THAT(with_broken->Validate(), StatusIs(StatusCode::Invalid, HasSubstr("in column 0 ('a'): in chunk 1")));
 }
