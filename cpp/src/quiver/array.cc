@@ -79,12 +79,18 @@ std::string DecimalArray::FormatValue(int64_t i) const {
   const auto& t = static_cast<const DecimalType&>(*type());
   std::string s = LittleEndianToDecimalString(GetValue(i), byte_width());
   const int32_t scale = t.scale();
-  if (scale <= 0) {
-    if (scale < 0 && s != "0") s += "E+" + std::to_string(-scale);
-    return s;
-  }
   const bool negative = s[0] == '-';
   std::string digits = negative ? s.substr(1) : s;
+  // As Arrow and Python's decimal print: scientific notation when the scale is
+  // negative or the adjusted exponent is below -6 ("1.2E+4", "1.5E-9", "0E-10").
+  const int64_t adjusted = static_cast<int64_t>(digits.size()) - 1 - scale;
+  if (scale < 0 || adjusted < -6) {
+    std::string mantissa = digits.substr(0, 1);
+    if (digits.size() > 1) mantissa += "." + digits.substr(1);
+    const std::string exponent = (adjusted >= 0 ? "E+" : "E-") + std::to_string(adjusted >= 0 ? adjusted : -adjusted);
+    return (negative ? "-" : "") + mantissa + exponent;
+  }
+  if (scale == 0) return s;
   if (static_cast<int32_t>(digits.size()) <= scale) {
     digits.insert(0, static_cast<size_t>(scale - static_cast<int32_t>(digits.size()) + 1), '0');
   }

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "quiver/array.h"
+#include "quiver/testing/array_from_json.h"
 #include "quiver/testing/matchers.h"
 
 namespace quiver {
@@ -20,6 +21,23 @@ std::shared_ptr<Buffer> Values(std::initializer_list<T> values) {
   auto buf = *AllocateBuffer(static_cast<int64_t>(values.size() * sizeof(T)));
   std::memcpy(buf->mutable_data(), values.begin(), values.size() * sizeof(T));
   return buf;
+}
+
+TEST(DecimalArrayTest, FormatValueUsesScientificNotationLikePyarrow) {
+  // Expected strings are what pyarrow (and Python's decimal) print for these values.
+  auto negative_scale = testing::ArrayFromJSONOrDie(decimal128(5, -3), R"(["12E+3", "0", "-5E+3", "123E+3"])");
+  const auto& a = static_cast<const DecimalArray&>(*negative_scale);
+  EXPECT_EQ(a.FormatValue(0), "1.2E+4");
+  EXPECT_EQ(a.FormatValue(1), "0E+3");
+  EXPECT_EQ(a.FormatValue(2), "-5E+3");
+  EXPECT_EQ(a.FormatValue(3), "1.23E+5");
+  auto small = testing::ArrayFromJSONOrDie(decimal128(12, 10),
+                                           R"(["0.0000000015", "0", "-0.0000000123", "0.0000123"])");
+  const auto& b = static_cast<const DecimalArray&>(*small);
+  EXPECT_EQ(b.FormatValue(0), "1.5E-9");
+  EXPECT_EQ(b.FormatValue(1), "0E-10");
+  EXPECT_EQ(b.FormatValue(2), "-1.23E-8");
+  EXPECT_EQ(b.FormatValue(3), "0.0000123000");
 }
 
 TEST(ArrayDataTest, NullCountIsComputedFromTheBitmapAndRespectsSlices) {
