@@ -100,8 +100,9 @@ TEST(SinkTest, CsvAndJsonLinesText) {
   auto batch = RecordBatch::Make(schema, 3,
                                  {ArrayFromJSONOrDie(int32(), "[1, null, 3]"),
                                   ArrayFromJSONOrDie(utf8(), R"(["a,b", "say \"hi\"", "two\nlines"])")});
-  char pattern[] = "/tmp/quiver-sink-XXXXXX";
-  const int fd = ::mkstemp(pattern);
+  // mkstemp replaces the template's six trailing X characters.
+  std::string pattern = "/tmp/quiver-sink-" + std::string(6, 'X');
+  const int fd = ::mkstemp(pattern.data());
   ASSERT_GE(fd, 0);
   ::close(fd);
   for (const std::string format : {"csv", "json"}) {
@@ -120,7 +121,7 @@ TEST(SinkTest, CsvAndJsonLinesText) {
                 "{\"n\":3,\"s\":\"two\\nlines\"}\n");
     }
   }
-  ::unlink(pattern);
+  ::unlink(pattern.c_str());
   EXPECT_THAT(MakeSink("xml", nullptr), StatusIs(StatusCode::Invalid, HasSubstr("expected arrow, arrows, csv or json")));
 }
 

@@ -76,8 +76,9 @@ std::vector<std::string> HiddenFiles(const std::string& dir) {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/quiver-store-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    // mkdtemp replaces the template's six trailing X characters.
+    std::string pattern = "/tmp/quiver-store-test-" + std::string(6, 'X');
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
     base_ = pattern;
     root_ = base_ + "/root";
     OpenStore();
