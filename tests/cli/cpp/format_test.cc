@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "common/client.h"
 #include "common/errors.h"
