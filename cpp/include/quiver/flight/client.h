@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "quiver/buffer.h"
+#include "quiver/flight/middleware.h"
 #include "quiver/flight/stop_token.h"
 #include "quiver/flight/stream.h"
 #include "quiver/flight/types.h"
@@ -45,6 +47,8 @@ namespace internal {
 class ClientTransport;
 class ClientDataCall;
 }  // namespace internal
+
+class ClientAuthHandler;
 
 /// Options for one call.
 struct QUIVER_EXPORT FlightCallOptions {
@@ -82,6 +86,8 @@ struct QUIVER_EXPORT FlightClientOptions {
   /// gRPC channel arguments passed through as they are, e.g.
   /// {"grpc.max_receive_message_length", 1024} or {"grpc.primary_user_agent", "me"}.
   std::vector<std::pair<std::string, std::variant<int, std::string>>> generic_options;
+  /// Middleware run around every call of this client, in this order.
+  std::vector<std::shared_ptr<ClientMiddlewareFactory>> middleware;
 };
 
 /// The raw Handshake stream: payloads out, payloads in. Authentication helpers
@@ -164,6 +170,18 @@ class QUIVER_EXPORT FlightClient {
   /// Opens the raw Handshake stream.
   Result<std::unique_ptr<ClientHandshakeStream>> Handshake(const FlightCallOptions& options = {});
 
+  /// Runs `handler` over a Handshake; from then on every call of this client
+  /// carries its token in the `auth-token-bin` header (flight/auth.h).
+  Status Authenticate(const FlightCallOptions& options, std::unique_ptr<ClientAuthHandler> handler);
+
+  /// HTTP Basic authentication over a Handshake, as pyarrow's
+  /// authenticate_basic_token: returns the ("authorization", "Bearer <token>")
+  /// header the server answered with, to put in FlightCallOptions::headers of
+  /// later calls. Unauthenticated when the server sent no bearer token.
+  Result<std::pair<std::string, std::string>> AuthenticateBasicToken(const FlightCallOptions& options,
+                                                                     const std::string& username,
+                                                                     const std::string& password);
+
   /// The flights the server lists for `criteria` (empty: all), as they arrive.
   Result<std::unique_ptr<FlightListing>> ListFlights(const FlightCallOptions& options = {},
                                                      const Criteria& criteria = {});
@@ -236,10 +254,14 @@ class QUIVER_EXPORT FlightClient {
  private:
   FlightClient(std::unique_ptr<internal::ClientTransport> transport, FlightClientOptions options);
   Status CheckOpen() const;
+  // `options` with the Handshake token header added, once Authenticate has run.
+  FlightCallOptions WithToken(const FlightCallOptions& options) const;
 
   std::unique_ptr<internal::ClientTransport> transport_;
   FlightClientOptions options_;
   std::atomic<bool> closed_{false};
+  mutable std::mutex token_mutex_;
+  std::optional<std::string> token_;
 };
 
 }  // namespace quiver::flight

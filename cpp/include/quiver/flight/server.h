@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "quiver/buffer.h"
+#include "quiver/flight/middleware.h"
 #include "quiver/flight/stream.h"
 #include "quiver/flight/types.h"
 #include "quiver/ipc/options.h"
@@ -47,6 +48,8 @@ namespace quiver::flight {
 namespace internal {
 class ServerTransport;
 }  // namespace internal
+
+class ServerAuthHandler;
 
 /// A TLS certificate chain and its private key, PEM-encoded.
 struct QUIVER_EXPORT CertKeyPair {
@@ -75,6 +78,12 @@ struct QUIVER_EXPORT FlightServerOptions {
   ipc::IpcReadOptions read_options = ipc::IpcReadOptions::Defaults();
   /// How DoExchange encodes what the server sends.
   FlightWriteOptions write_options;
+  /// Handshake authentication (flight/auth.h): when set, Handshake runs it, and
+  /// every other call needs a token it accepts.
+  std::shared_ptr<ServerAuthHandler> auth_handler;
+  /// Middleware run around every call, in this order, each under its key
+  /// (ServerCallContext::GetMiddleware). Keys must be unique.
+  std::vector<std::pair<std::string, std::shared_ptr<ServerMiddlewareFactory>>> middleware;
 };
 
 /// What a handler knows about its call, and how it adds response headers.
@@ -85,9 +94,13 @@ class QUIVER_EXPORT ServerCallContext {
   virtual const std::string& method() const = 0;
   /// The client's address as gRPC reports it, e.g. "ipv4:127.0.0.1:51234".
   virtual const std::string& peer() const = 0;
-  /// The authenticated client identity: the TLS client certificate's identity
-  /// (mTLS), or empty.
+  /// The authenticated client identity: what the auth handler's IsValid or an
+  /// authenticating middleware returned, else the TLS client certificate's
+  /// identity (mTLS), else empty.
   virtual const std::string& peer_identity() const = 0;
+  /// This call's instance of the middleware registered under `key`; null when
+  /// there is none (no such key, or its factory took no part in the call).
+  virtual ServerMiddleware* GetMiddleware(const std::string& key) const = 0;
   /// The headers the client sent.
   virtual const CallHeaders& incoming_headers() const = 0;
   /// True once the client cancelled the call, its deadline passed, or the server

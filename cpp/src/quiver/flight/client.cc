@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "quiver/flight/auth.h"
 #include "quiver/flight/status.h"
 #include "quiver/flight/transport_internal.h"
 
@@ -117,35 +118,76 @@ Result<std::unique_ptr<ClientHandshakeStream>> FlightClient::Handshake(const Fli
   return transport_->Handshake(options);
 }
 
+FlightCallOptions FlightClient::WithToken(const FlightCallOptions& options) const {
+  std::lock_guard<std::mutex> lock(token_mutex_);
+  if (!token_.has_value()) return options;
+  FlightCallOptions with_token = options;
+  with_token.headers.emplace_back(kAuthTokenHeader, *token_);
+  return with_token;
+}
+
+Status FlightClient::Authenticate(const FlightCallOptions& options, std::unique_ptr<ClientAuthHandler> handler) {
+  QUIVER_RETURN_NOT_OK(CheckOpen());
+  if (handler == nullptr) return Status::Invalid("Authenticate needs an auth handler");
+  QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<ClientHandshakeStream> stream, transport_->Handshake(options));
+  Status authenticated = handler->Authenticate(stream.get());
+  // The server's verdict comes first: a refused Handshake says why.
+  Status finished = stream->Finish();
+  QUIVER_RETURN_NOT_OK(finished);
+  QUIVER_RETURN_NOT_OK(authenticated);
+  QUIVER_ASSIGN_OR_RAISE(std::string token, handler->GetToken());
+  std::lock_guard<std::mutex> lock(token_mutex_);
+  token_ = std::move(token);
+  return Status::OK();
+}
+
+Result<std::pair<std::string, std::string>> FlightClient::AuthenticateBasicToken(
+    const FlightCallOptions& options, const std::string& username, const std::string& password) {
+  QUIVER_RETURN_NOT_OK(CheckOpen());
+  FlightCallOptions handshake = options;
+  handshake.headers.emplace_back(kAuthorizationHeader, "Basic " + Base64Encode(username + ":" + password));
+  QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<ClientHandshakeStream> stream, transport_->Handshake(handshake));
+  QUIVER_RETURN_NOT_OK(stream->DoneWriting());
+  QUIVER_RETURN_NOT_OK(stream->Finish());
+  for (const auto& [key, value] : stream->headers()) {
+    if (key == kAuthorizationHeader && value.size() > 7 && value.compare(0, 7, "Bearer ") == 0) {
+      return std::make_pair(std::string(kAuthorizationHeader), value);
+    }
+  }
+  return MakeFlightError(FlightStatusCode::Unauthenticated,
+                         "the server answered the Basic-authenticated Handshake without an "
+                         "'authorization: Bearer <token>' header");
+}
+
 Result<std::unique_ptr<FlightListing>> FlightClient::ListFlights(const FlightCallOptions& options,
                                                                  const Criteria& criteria) {
   QUIVER_RETURN_NOT_OK(CheckOpen());
-  return transport_->ListFlights(options, criteria);
+  return transport_->ListFlights(WithToken(options), criteria);
 }
 
 Result<FlightInfo> FlightClient::GetFlightInfo(const FlightCallOptions& options,
                                                const FlightDescriptor& descriptor) {
   QUIVER_RETURN_NOT_OK(CheckOpen());
-  return transport_->GetFlightInfo(options, descriptor);
+  return transport_->GetFlightInfo(WithToken(options), descriptor);
 }
 
 Result<PollInfo> FlightClient::PollFlightInfo(const FlightCallOptions& options,
                                               const FlightDescriptor& descriptor) {
   QUIVER_RETURN_NOT_OK(CheckOpen());
-  return transport_->PollFlightInfo(options, descriptor);
+  return transport_->PollFlightInfo(WithToken(options), descriptor);
 }
 
 Result<SchemaPtr> FlightClient::GetSchema(const FlightCallOptions& options,
                                           const FlightDescriptor& descriptor) {
   QUIVER_RETURN_NOT_OK(CheckOpen());
-  QUIVER_ASSIGN_OR_RAISE(SchemaResult result, transport_->GetSchema(options, descriptor));
+  QUIVER_ASSIGN_OR_RAISE(SchemaResult result, transport_->GetSchema(WithToken(options), descriptor));
   return result.GetSchema();
 }
 
 Result<std::unique_ptr<FlightStreamReader>> FlightClient::DoGet(const FlightCallOptions& options,
                                                                 const Ticket& ticket) {
   QUIVER_RETURN_NOT_OK(CheckOpen());
-  QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<internal::ClientDataCall> call, transport_->DoGet(options, ticket));
+  QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<internal::ClientDataCall> call, transport_->DoGet(WithToken(options), ticket));
   auto impl = std::make_unique<FlightStreamReader::Impl>(std::move(call), options.read_options);
   return std::unique_ptr<FlightStreamReader>(new FlightStreamReader(std::move(impl)));
 }
@@ -156,7 +198,7 @@ Result<FlightClient::DoPutResult> FlightClient::DoPut(const FlightCallOptions& o
   QUIVER_RETURN_NOT_OK(CheckOpen());
   // Refuse an unsendable descriptor before opening the call.
   QUIVER_RETURN_NOT_OK(descriptor.SerializeToString().status());
-  QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<internal::ClientDataCall> opened, transport_->DoPut(options));
+  QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<internal::ClientDataCall> opened, transport_->DoPut(WithToken(options)));
   std::shared_ptr<internal::ClientDataCall> call = std::move(opened);
   auto impl = std::make_unique<FlightStreamWriter::Impl>(call, options_.write_size_limit_bytes, descriptor,
                                                          options.write_options);
@@ -171,7 +213,7 @@ Result<FlightClient::DoExchangeResult> FlightClient::DoExchange(const FlightCall
                                                                 const FlightDescriptor& descriptor) {
   QUIVER_RETURN_NOT_OK(CheckOpen());
   QUIVER_RETURN_NOT_OK(descriptor.SerializeToString().status());
-  QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<internal::ClientDataCall> opened, transport_->DoExchange(options));
+  QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<internal::ClientDataCall> opened, transport_->DoExchange(WithToken(options)));
   std::shared_ptr<internal::ClientDataCall> call = std::move(opened);
   // The descriptor goes first, alone, so the server can route the call before any data.
   QUIVER_RETURN_NOT_OK(call->Write(FlightPayload{}, &descriptor));
@@ -186,12 +228,12 @@ Result<FlightClient::DoExchangeResult> FlightClient::DoExchange(const FlightCall
 Result<std::unique_ptr<ResultStream>> FlightClient::DoAction(const FlightCallOptions& options,
                                                              const Action& action) {
   QUIVER_RETURN_NOT_OK(CheckOpen());
-  return transport_->DoAction(options, action);
+  return transport_->DoAction(WithToken(options), action);
 }
 
 Result<std::vector<ActionType>> FlightClient::ListActions(const FlightCallOptions& options) {
   QUIVER_RETURN_NOT_OK(CheckOpen());
-  return transport_->ListActions(options);
+  return transport_->ListActions(WithToken(options));
 }
 
 namespace {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,6 +28,7 @@
 
 #include "quiver/buffer.h"
 #include "quiver/flight/client.h"
+#include "quiver/flight/middleware.h"
 #include "quiver/flight/server.h"
 #include "quiver/flight/stream.h"
 #include "quiver/flight/types.h"
@@ -47,6 +49,26 @@ struct FlightDataMessage {
 
 // ---------------------------------------------------------------------------
 // Client side.
+
+/// One call's client middleware (middleware.cc). A transport starts it before
+/// the call is sent and ends it once, with what the server answered.
+class ClientCallMiddleware {
+ public:
+  /// Starts each factory's middleware for a call of `method` and appends the
+  /// headers they send to `headers`. Null when no factory took part; an error
+  /// from a factory fails the call before anything is sent.
+  static Result<std::unique_ptr<ClientCallMiddleware>> Start(
+      const std::vector<std::shared_ptr<ClientMiddlewareFactory>>& factories, FlightMethod method,
+      HeaderList* headers);
+
+  /// Hands the server's headers, trailers and the call's status to every
+  /// middleware. Only the first call does anything.
+  void Complete(const CallHeaders& headers, const CallHeaders& trailers, const Status& status);
+
+ private:
+  std::vector<std::unique_ptr<ClientMiddleware>> middleware_;
+  bool completed_ = false;
+};
 
 /// One DoGet, DoPut or DoExchange call, as the client sees it. Read() and the
 /// write methods may be used from two threads at once (one reader, one writer).
@@ -119,6 +141,35 @@ class ServerDataCall {
   /// Sends one PutResult (DoPut).
   virtual Status WritePutResult(std::shared_ptr<Buffer> app_metadata) = 0;
 };
+
+/// The part of a server call's context that does not depend on the transport:
+/// the call's middleware instances and the identity authentication established.
+class ServerCallContextBase : public ServerCallContext {
+ public:
+  const std::string& peer_identity() const final;
+  ServerMiddleware* GetMiddleware(const std::string& key) const final;
+
+ protected:
+  /// The identity the transport itself established (a TLS client certificate's).
+  std::string transport_identity_;
+
+ private:
+  friend Status RunServerCall(FlightServerBase* server, ServerCallContextBase& context,
+                              const std::function<Status()>& handler);
+  std::optional<std::string> authenticated_identity_;
+  std::vector<std::pair<std::string, std::shared_ptr<ServerMiddleware>>> middleware_;
+};
+
+/// Runs one call's handler inside what the server wraps around every call
+/// (middleware.cc): starts the middleware factories (their response headers
+/// added), checks the Handshake token when an auth handler is installed, runs
+/// `handler` (an exception it throws becomes an error), and tells every started
+/// middleware how the call ended. Returns the status to end the call with.
+Status RunServerCall(FlightServerBase* server, ServerCallContextBase& context,
+                     const std::function<Status()>& handler);
+
+/// The Handshake: the installed auth handler's, else the server's own.
+Status ServeHandshake(FlightServerBase* server, ServerCallContext& context, ServerHandshakeStream* stream);
 
 /// The transport-independent body of each data RPC, run by a transport on the
 /// call's handler thread. Each returns the status to end the call with.

@@ -38,6 +38,7 @@
 #include "quiver/flight/grpc/protocol_internal.h"
 #include "quiver/flight/grpc/serialization_internal.h"
 #include "quiver/flight/grpc/status_internal.h"
+#include "quiver/flight/status.h"
 #include "quiver/flight/transport_internal.h"
 
 namespace quiver::flight::internal {
@@ -56,8 +57,11 @@ CallHeaders ToCallHeaders(const std::multimap<grpc::string_ref, grpc::string_ref
   return headers;
 }
 
-// Applies the options to a context before its call starts.
-Status PrepareContext(const FlightCallOptions& options, grpc::ClientContext* context) {
+// Applies the options to a context before its call starts, and starts the
+// call's client middleware (null when there is none), whose headers go with it.
+Result<std::unique_ptr<ClientCallMiddleware>> PrepareContext(
+    const FlightCallOptions& options, const std::vector<std::shared_ptr<ClientMiddlewareFactory>>& factories,
+    FlightMethod method, grpc::ClientContext* context) {
   if (options.timeout.count() > 0) {
     context->set_deadline(std::chrono::system_clock::now() +
                           std::chrono::duration_cast<std::chrono::system_clock::duration>(options.timeout));
@@ -65,24 +69,44 @@ Status PrepareContext(const FlightCallOptions& options, grpc::ClientContext* con
   for (const auto& [key, value] : options.headers) {
     Status valid = ValidateHeader(key, value);
     if (!valid.ok()) return valid.WithContext("invalid FlightCallOptions header");
-    context->AddMetadata(key, value);
   }
-  return Status::OK();
+  HeaderList middleware_headers;
+  QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<ClientCallMiddleware> middleware,
+                         ClientCallMiddleware::Start(factories, method, &middleware_headers));
+  for (const auto& [key, value] : options.headers) context->AddMetadata(key, value);
+  for (const auto& [key, value] : middleware_headers) context->AddMetadata(key, value);
+  return middleware;
+}
+
+Status AbandonedCall() {
+  return MakeFlightError(FlightStatusCode::Cancelled, "the call was abandoned before it finished");
 }
 
 // A context for one synchronous call, cancelled when the options' stop token fires.
 struct CallScope {
   grpc::ClientContext context;
+  std::unique_ptr<ClientCallMiddleware> middleware;
   StopCallback stop;  // declared after `context`: unregistered before it is destroyed
 
-  Status Init(const FlightCallOptions& options) {
-    QUIVER_RETURN_NOT_OK(PrepareContext(options, &context));
+  ~CallScope() {
+    if (middleware != nullptr) middleware->Complete({}, {}, AbandonedCall());
+  }
+
+  Status Init(const FlightCallOptions& options,
+              const std::vector<std::shared_ptr<ClientMiddlewareFactory>>& factories, FlightMethod method) {
+    QUIVER_ASSIGN_OR_RAISE(middleware, PrepareContext(options, factories, method, &context));
     stop = options.stop_token.OnStop([this] { context.TryCancel(); });
     return Status::OK();
   }
 
-  Status Finish(const grpc::Status& status) {
-    return FromGrpcStatus(status, context.GetServerTrailingMetadata());
+  // The call's status, once gRPC has finished it (initial metadata received).
+  Status Finish(const grpc::Status& grpc_status) {
+    Status status = FromGrpcStatus(grpc_status, context.GetServerTrailingMetadata());
+    if (middleware != nullptr) {
+      middleware->Complete(ToCallHeaders(context.GetServerInitialMetadata()),
+                           ToCallHeaders(context.GetServerTrailingMetadata()), status);
+    }
+    return status;
   }
 };
 
@@ -235,7 +259,8 @@ class GrpcClientDataCall final : public ClientDataCall,
 
   // Starts the call. `ticket` (DoGet only) is sent at once, with the half-close.
   void Start(grpc::GenericStub* stub, const char* method, std::optional<grpc::ByteBuffer> ticket,
-             const StopToken& stop_token) {
+             const StopToken& stop_token, std::unique_ptr<ClientCallMiddleware> middleware) {
+    middleware_ = std::move(middleware);
     stub->PrepareBidiStreamingCall(&context_, method, grpc::StubOptions(), this);
     // The hold keeps OnDone away while the application may still start reads or
     // writes from its own threads; Finish() releases it.
@@ -347,6 +372,7 @@ class GrpcClientDataCall final : public ClientDataCall,
     if (!ok) return;
     std::lock_guard<std::mutex> lock(mutex_);
     headers_ = ToCallHeaders(context_.GetServerInitialMetadata());
+    initial_headers_ = headers_;
   }
 
   void OnReadDone(bool ok) override {
@@ -385,11 +411,20 @@ class GrpcClientDataCall final : public ClientDataCall,
   }
 
   void OnDone(const grpc::Status& status) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    final_status_ = FromGrpcStatus(status, context_.GetServerTrailingMetadata());
-    for (auto& [key, value] : ToCallHeaders(context_.GetServerTrailingMetadata())) {
-      headers_.emplace(key, value);
+    const CallHeaders trailers = ToCallHeaders(context_.GetServerTrailingMetadata());
+    Status final_status = FromGrpcStatus(status, context_.GetServerTrailingMetadata());
+    if (middleware_ != nullptr) {
+      // Before the call counts as done, so that Finish() returns after the middleware ran.
+      CallHeaders initial;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        initial = initial_headers_;
+      }
+      middleware_->Complete(initial, trailers, final_status);
     }
+    std::lock_guard<std::mutex> lock(mutex_);
+    final_status_ = std::move(final_status);
+    for (const auto& [key, value] : trailers) headers_.emplace(key, value);
     done_ = true;
     reads_finished_ = true;
     write_in_flight_ = false;
@@ -451,6 +486,8 @@ class GrpcClientDataCall final : public ClientDataCall,
   bool done_ = false;
   Status final_status_;
   CallHeaders headers_;
+  CallHeaders initial_headers_;
+  std::unique_ptr<ClientCallMiddleware> middleware_;
 
   StopCallback stop_callback_;  // last: unregistered before anything else goes
 };
@@ -489,14 +526,16 @@ Result<std::shared_ptr<grpc::ChannelCredentials>> MakeTlsCredentials(const Fligh
 
 class GrpcClientTransport final : public ClientTransport {
  public:
-  GrpcClientTransport(std::shared_ptr<grpc::Channel> channel)
-      : channel_(std::move(channel)),
+  GrpcClientTransport(std::shared_ptr<grpc::Channel> channel,
+                      std::vector<std::shared_ptr<ClientMiddlewareFactory>> middleware)
+      : middleware_(std::move(middleware)),
+        channel_(std::move(channel)),
         stub_(pb::FlightService::NewStub(channel_)),
         generic_stub_(std::make_unique<grpc::GenericStub>(channel_)) {}
 
   Result<std::unique_ptr<ClientHandshakeStream>> Handshake(const FlightCallOptions& options) override {
     auto scope = std::make_unique<CallScope>();
-    QUIVER_RETURN_NOT_OK(scope->Init(options));
+    QUIVER_RETURN_NOT_OK(scope->Init(options, middleware_, FlightMethod::kHandshake));
     grpc::ClientContext* context = &scope->context;
     auto stream = std::make_unique<GrpcHandshakeStream>(std::move(scope));
     stream->set_stream(stub_->Handshake(context));
@@ -508,7 +547,7 @@ class GrpcClientTransport final : public ClientTransport {
     pb::Criteria request;
     QUIVER_RETURN_NOT_OK(ToProto(criteria, &request));
     auto scope = std::make_unique<CallScope>();
-    QUIVER_RETURN_NOT_OK(scope->Init(options));
+    QUIVER_RETURN_NOT_OK(scope->Init(options, middleware_, FlightMethod::kListFlights));
     grpc::ClientContext* context = &scope->context;
     auto stream = std::make_unique<GrpcMessageStream<FlightInfo, pb::FlightInfo>>(std::move(scope), "FlightInfo");
     stream->set_reader(stub_->ListFlights(context, request));
@@ -520,7 +559,7 @@ class GrpcClientTransport final : public ClientTransport {
     pb::FlightDescriptor request;
     QUIVER_RETURN_NOT_OK(ToProto(descriptor, &request));
     CallScope scope;
-    QUIVER_RETURN_NOT_OK(scope.Init(options));
+    QUIVER_RETURN_NOT_OK(scope.Init(options, middleware_, FlightMethod::kGetFlightInfo));
     pb::FlightInfo response;
     QUIVER_RETURN_NOT_OK(scope.Finish(stub_->GetFlightInfo(&scope.context, request, &response)));
     return ConvertReceived<FlightInfo>(response, "FlightInfo");
@@ -531,7 +570,7 @@ class GrpcClientTransport final : public ClientTransport {
     pb::FlightDescriptor request;
     QUIVER_RETURN_NOT_OK(ToProto(descriptor, &request));
     CallScope scope;
-    QUIVER_RETURN_NOT_OK(scope.Init(options));
+    QUIVER_RETURN_NOT_OK(scope.Init(options, middleware_, FlightMethod::kPollFlightInfo));
     pb::PollInfo response;
     QUIVER_RETURN_NOT_OK(scope.Finish(stub_->PollFlightInfo(&scope.context, request, &response)));
     return ConvertReceived<PollInfo>(response, "PollInfo");
@@ -542,7 +581,7 @@ class GrpcClientTransport final : public ClientTransport {
     pb::FlightDescriptor request;
     QUIVER_RETURN_NOT_OK(ToProto(descriptor, &request));
     CallScope scope;
-    QUIVER_RETURN_NOT_OK(scope.Init(options));
+    QUIVER_RETURN_NOT_OK(scope.Init(options, middleware_, FlightMethod::kGetSchema));
     pb::SchemaResult response;
     QUIVER_RETURN_NOT_OK(scope.Finish(stub_->GetSchema(&scope.context, request, &response)));
     return ConvertReceived<SchemaResult>(response, "SchemaResult");
@@ -553,7 +592,7 @@ class GrpcClientTransport final : public ClientTransport {
     pb::Action request;
     QUIVER_RETURN_NOT_OK(ToProto(action, &request));
     auto scope = std::make_unique<CallScope>();
-    QUIVER_RETURN_NOT_OK(scope->Init(options));
+    QUIVER_RETURN_NOT_OK(scope->Init(options, middleware_, FlightMethod::kDoAction));
     grpc::ClientContext* context = &scope->context;
     auto stream = std::make_unique<GrpcMessageStream<FlightResult, pb::Result>>(std::move(scope), "Result");
     stream->set_reader(stub_->DoAction(context, request));
@@ -562,7 +601,7 @@ class GrpcClientTransport final : public ClientTransport {
 
   Result<std::vector<ActionType>> ListActions(const FlightCallOptions& options) override {
     auto scope = std::make_unique<CallScope>();
-    QUIVER_RETURN_NOT_OK(scope->Init(options));
+    QUIVER_RETURN_NOT_OK(scope->Init(options, middleware_, FlightMethod::kListActions));
     grpc::ClientContext* context = &scope->context;
     GrpcMessageStream<ActionType, pb::ActionType> stream(std::move(scope), "ActionType");
     stream.set_reader(stub_->ListActions(context, pb::Empty()));
@@ -578,29 +617,32 @@ class GrpcClientTransport final : public ClientTransport {
     grpc::Status serialized =
         grpc::SerializationTraits<pb::Ticket>::Serialize(request, &request_bytes, &own_buffer);
     if (!serialized.ok()) return Status::SerializationError("cannot serialize the Ticket: ", serialized.error_message());
-    return StartDataCall(DataCallKind::kDoGet, kDoGetMethod, options, std::move(request_bytes));
+    return StartDataCall(DataCallKind::kDoGet, FlightMethod::kDoGet, kDoGetMethod, options, std::move(request_bytes));
   }
 
   Result<std::unique_ptr<ClientDataCall>> DoPut(const FlightCallOptions& options) override {
-    return StartDataCall(DataCallKind::kDoPut, kDoPutMethod, options, std::nullopt);
+    return StartDataCall(DataCallKind::kDoPut, FlightMethod::kDoPut, kDoPutMethod, options, std::nullopt);
   }
 
   Result<std::unique_ptr<ClientDataCall>> DoExchange(const FlightCallOptions& options) override {
-    return StartDataCall(DataCallKind::kDoExchange, kDoExchangeMethod, options, std::nullopt);
+    return StartDataCall(DataCallKind::kDoExchange, FlightMethod::kDoExchange, kDoExchangeMethod, options,
+                         std::nullopt);
   }
 
   Status Close() override { return Status::OK(); }
 
  private:
-  Result<std::unique_ptr<ClientDataCall>> StartDataCall(DataCallKind kind, const char* method,
-                                                        const FlightCallOptions& options,
+  Result<std::unique_ptr<ClientDataCall>> StartDataCall(DataCallKind kind, FlightMethod flight_method,
+                                                        const char* method, const FlightCallOptions& options,
                                                         std::optional<grpc::ByteBuffer> ticket) {
     auto call = std::make_unique<GrpcClientDataCall>(kind, options.read_options.pool);
-    QUIVER_RETURN_NOT_OK(PrepareContext(options, call->context()));
-    call->Start(generic_stub_.get(), method, std::move(ticket), options.stop_token);
+    QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<ClientCallMiddleware> middleware,
+                           PrepareContext(options, middleware_, flight_method, call->context()));
+    call->Start(generic_stub_.get(), method, std::move(ticket), options.stop_token, std::move(middleware));
     return std::unique_ptr<ClientDataCall>(std::move(call));
   }
 
+  const std::vector<std::shared_ptr<ClientMiddlewareFactory>> middleware_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pb::FlightService::Stub> stub_;
   std::unique_ptr<grpc::GenericStub> generic_stub_;
@@ -652,7 +694,7 @@ Result<std::unique_ptr<ClientTransport>> MakeGrpcClientTransport(const Location&
   }
   std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(target, credentials, arguments);
   if (channel == nullptr) return Status::IOError("gRPC could not create a channel to ", target);
-  return std::unique_ptr<ClientTransport>(std::make_unique<GrpcClientTransport>(std::move(channel)));
+  return std::unique_ptr<ClientTransport>(std::make_unique<GrpcClientTransport>(std::move(channel), options.middleware));
 }
 
 }  // namespace quiver::flight::internal

@@ -113,7 +113,7 @@ struct CallState {
   std::atomic<bool> headers_sent{false};
 };
 
-class GrpcServerCallContext final : public ServerCallContext {
+class GrpcServerCallContext final : public ServerCallContextBase {
  public:
   GrpcServerCallContext(grpc::CallbackServerContext* context, std::string method, const CallState* state)
       : context_(context), method_(std::move(method)), state_(state), peer_(context->peer()) {
@@ -123,13 +123,12 @@ class GrpcServerCallContext final : public ServerCallContext {
     std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
     if (auth != nullptr && auth->IsPeerAuthenticated()) {
       std::vector<grpc::string_ref> identity = auth->GetPeerIdentity();
-      if (!identity.empty()) peer_identity_.assign(identity.front().data(), identity.front().size());
+      if (!identity.empty()) transport_identity_.assign(identity.front().data(), identity.front().size());
     }
   }
 
   const std::string& method() const override { return method_; }
   const std::string& peer() const override { return peer_; }
-  const std::string& peer_identity() const override { return peer_identity_; }
   const CallHeaders& incoming_headers() const override { return headers_; }
   bool is_cancelled() const override { return state_->cancelled.load() || context_->IsCancelled(); }
 
@@ -155,7 +154,6 @@ class GrpcServerCallContext final : public ServerCallContext {
   std::string method_;
   const CallState* state_;
   std::string peer_;
-  std::string peer_identity_;
   CallHeaders headers_;
 };
 
@@ -191,9 +189,9 @@ class ServerCall final : public Base {
   using ReadType = std::conditional_t<kReads, Request, int>;
   using Handler = std::function<Status(ServerCall*)>;
 
-  ServerCall(CallExecutor* executor, CallCounter* counter, grpc::CallbackServerContext* context,
-             std::string method)
-      : executor_(executor), counter_(counter), context_(context, std::move(method), &state_) {
+  ServerCall(FlightServerBase* server, CallExecutor* executor, CallCounter* counter,
+             grpc::CallbackServerContext* context, std::string method)
+      : server_(server), executor_(executor), counter_(counter), context_(context, std::move(method), &state_) {
     counter_->Add();
   }
 
@@ -279,14 +277,7 @@ class ServerCall final : public Base {
 
  private:
   void Run(Handler handler) {
-    Status status;
-    try {
-      status = handler(this);
-    } catch (const std::exception& e) {
-      status = Status::UnknownError("the ", context_.method(), " handler threw an exception: ", e.what());
-    } catch (...) {
-      status = Status::UnknownError("the ", context_.method(), " handler threw an exception");
-    }
+    Status status = RunServerCall(server_, context_, [&] { return handler(this); });
     handler = nullptr;  // its captures (readers, writers) go before the call ends
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -296,6 +287,7 @@ class ServerCall final : public Base {
     this->Finish(final_status);  // the last touch: OnDone may delete `this` from here on
   }
 
+  FlightServerBase* server_;
   CallExecutor* executor_;
   CallCounter* counter_;
   CallState state_;
@@ -323,23 +315,16 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
  public:
   using Handler = std::function<Status(GrpcServerCallContext&)>;
 
-  UnaryCall(CallExecutor* executor, CallCounter* counter, grpc::CallbackServerContext* context,
-            std::string method)
-      : executor_(executor), counter_(counter), context_(context, std::move(method), &state_) {
+  UnaryCall(FlightServerBase* server, CallExecutor* executor, CallCounter* counter,
+            grpc::CallbackServerContext* context, std::string method)
+      : server_(server), executor_(executor), counter_(counter), context_(context, std::move(method), &state_) {
     counter_->Add();
   }
   ~UnaryCall() override { counter_->Remove(); }
 
   UnaryCall* Launch(Handler handler) {
     executor_->Submit([this, handler = std::move(handler)]() mutable {
-      Status status;
-      try {
-        status = handler(context_);
-      } catch (const std::exception& e) {
-        status = Status::UnknownError("the ", context_.method(), " handler threw an exception: ", e.what());
-      } catch (...) {
-        status = Status::UnknownError("the ", context_.method(), " handler threw an exception");
-      }
+      Status status = RunServerCall(server_, context_, [&] { return handler(context_); });
       handler = nullptr;
       Finish(ToGrpcStatus(status, context_.grpc_context()));  // last touch of `this`
     });
@@ -350,6 +335,7 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
   void OnDone() override { delete this; }
 
  private:
+  FlightServerBase* server_;
   CallExecutor* executor_;
   CallCounter* counter_;
   CallState state_;
@@ -464,17 +450,17 @@ class FlightGrpcService final : public ServiceBase {
 
   grpc::ServerBidiReactor<pb::HandshakeRequest, pb::HandshakeResponse>* Handshake(
       grpc::CallbackServerContext* context) override {
-    auto* call = new HandshakeCall(executor_, counter_, context, "Handshake");
+    auto* call = new HandshakeCall(server_, executor_, counter_, context, "Handshake");
     return call->Launch([server = server_](HandshakeCall* self) {
       GrpcServerHandshakeStream<HandshakeCall> stream(self);
-      return server->Handshake(self->context(), &stream);
+      return ServeHandshake(server, self->context(), &stream);
     });
   }
 
   grpc::ServerWriteReactor<pb::FlightInfo>* ListFlights(grpc::CallbackServerContext* context,
                                                         const pb::Criteria* request) override {
     using Call = ServerCall<WriteBase<pb::FlightInfo>, void, pb::FlightInfo>;
-    auto* call = new Call(executor_, counter_, context, "ListFlights");
+    auto* call = new Call(server_, executor_, counter_, context, "ListFlights");
     Result<Criteria> criteria = FromProto(*request);
     return call->Launch([server = server_, criteria = std::move(criteria)](Call* self) -> Status {
       if (!criteria.ok()) return criteria.status().WithContext("invalid Criteria");
@@ -519,7 +505,7 @@ class FlightGrpcService final : public ServiceBase {
 
   grpc::ServerWriteReactor<grpc::ByteBuffer>* DoGet(grpc::CallbackServerContext* context,
                                                     const grpc::ByteBuffer* request) override {
-    auto* call = new RawWriteCall(executor_, counter_, context, "DoGet");
+    auto* call = new RawWriteCall(server_, executor_, counter_, context, "DoGet");
     pb::Ticket ticket;
     Status parsed = ParseRawRequest(request, "Ticket", &ticket);
     return call->Launch([server = server_, parsed, ticket = Ticket{ticket.ticket()}, pool = pool_](RawWriteCall* self) {
@@ -532,7 +518,7 @@ class FlightGrpcService final : public ServiceBase {
   }
 
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* DoPut(grpc::CallbackServerContext* context) override {
-    auto* call = new RawBidiCall(executor_, counter_, context, "DoPut");
+    auto* call = new RawBidiCall(server_, executor_, counter_, context, "DoPut");
     return call->Launch([server = server_, pool = pool_](RawBidiCall* self) {
       auto data_call = std::make_shared<GrpcServerDataCall<RawBidiCall>>(self, pool);
       Status status = ServeDoPut(server, self->context(), data_call);
@@ -543,7 +529,7 @@ class FlightGrpcService final : public ServiceBase {
 
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* DoExchange(
       grpc::CallbackServerContext* context) override {
-    auto* call = new RawBidiCall(executor_, counter_, context, "DoExchange");
+    auto* call = new RawBidiCall(server_, executor_, counter_, context, "DoExchange");
     return call->Launch([server = server_, pool = pool_](RawBidiCall* self) {
       auto data_call = std::make_shared<GrpcServerDataCall<RawBidiCall>>(self, pool);
       Status status = ServeDoExchange(server, self->context(), data_call);
@@ -555,7 +541,7 @@ class FlightGrpcService final : public ServiceBase {
   grpc::ServerWriteReactor<pb::Result>* DoAction(grpc::CallbackServerContext* context,
                                                  const pb::Action* request) override {
     using Call = ServerCall<WriteBase<pb::Result>, void, pb::Result>;
-    auto* call = new Call(executor_, counter_, context, "DoAction");
+    auto* call = new Call(server_, executor_, counter_, context, "DoAction");
     Result<Action> action = FromProto(*request);
     return call->Launch([server = server_, action = std::move(action)](Call* self) -> Status {
       if (!action.ok()) return action.status().WithContext("invalid Action");
@@ -573,7 +559,7 @@ class FlightGrpcService final : public ServiceBase {
   grpc::ServerWriteReactor<pb::ActionType>* ListActions(grpc::CallbackServerContext* context,
                                                         const pb::Empty*) override {
     using Call = ServerCall<WriteBase<pb::ActionType>, void, pb::ActionType>;
-    auto* call = new Call(executor_, counter_, context, "ListActions");
+    auto* call = new Call(server_, executor_, counter_, context, "ListActions");
     return call->Launch([server = server_](Call* self) -> Status {
       QUIVER_ASSIGN_OR_RAISE(std::vector<ActionType> types, server->ListActions(self->context()));
       for (const ActionType& type : types) {
@@ -589,7 +575,7 @@ class FlightGrpcService final : public ServiceBase {
   template <typename Body>
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const char* method,
                                   const pb::FlightDescriptor* request, Body body) {
-    auto* call = new UnaryCall(executor_, counter_, context, method);
+    auto* call = new UnaryCall(server_, executor_, counter_, context, method);
     Result<FlightDescriptor> descriptor = FromProto(*request);
     return call->Launch([descriptor = std::move(descriptor), body = std::move(body)](GrpcServerCallContext& ctx) {
       if (!descriptor.ok()) return descriptor.status().WithContext("invalid FlightDescriptor");
