@@ -362,7 +362,10 @@ class FlightClient:
         headers.extend(extra)
         if not headers:
             return options
-        return FlightCallOptions(timeout=options.timeout if options is not None else None, headers=headers)
+        if options is None:
+            return FlightCallOptions(headers=headers)
+        return FlightCallOptions(timeout=options.timeout, headers=headers, write_options=options.write_options,
+                                 read_options=options.read_options)
 
     def _call(self, name, fn, options):
         started = []
@@ -518,6 +521,11 @@ class _ServerIncoming:
         return self._stream.read()
 
 
+def _check_write_options(options):
+    if options is not None and not isinstance(options, lib.IpcWriteOptions):
+        raise TypeError(f"options must be a quiver.ipc.IpcWriteOptions, got {options.__class__.__name__}")
+
+
 class RecordBatchStream:
     """Serves a Table or RecordBatchReader (or RecordBatch) from do_get."""
 
@@ -525,7 +533,10 @@ class RecordBatchStream:
         if not isinstance(data_source, (lib.Table, lib.RecordBatchReader, lib.RecordBatch)):
             raise TypeError(f"RecordBatchStream expects a Table, RecordBatch or RecordBatchReader, "
                             f"got {data_source.__class__.__name__}")
+        _check_write_options(options)
         self._quiver_data_source = data_source
+        # IpcWriteOptions (compression, ...) the stream is encoded with.
+        self._quiver_options = options
 
 
 class GeneratorStream:
@@ -533,8 +544,10 @@ class GeneratorStream:
     (RecordBatch, app_metadata) pairs, all of `schema`."""
 
     def __init__(self, schema, generator, options=None):
+        _check_write_options(options)
         self.schema = schema
         self._quiver_generator = generator
+        self._quiver_options = options
 
 
 class FlightServerBase:
@@ -556,6 +569,7 @@ class FlightServerBase:
         self.__impl = _f._Server(self)
         self.__options = (tls_certificates, verify_client, root_certificates)
         self.__started = False
+        self.__serving = None
         self.__lock = threading.Lock()
         if location is not None:
             self.__start(location)
@@ -595,6 +609,7 @@ class FlightServerBase:
                 done.set()
 
         thread = threading.Thread(target=run, name="quiver-flight-serve", daemon=True)
+        self.__serving = thread
         thread.start()
         try:
             # Wait in short steps so that the main thread sees KeyboardInterrupt promptly.
@@ -612,6 +627,13 @@ class FlightServerBase:
         """Stops the server (calls in flight may run `timeout` more seconds), from any thread."""
         if self.__started:
             self.__impl.shutdown(timeout)
+            # The thread inside serve() returns from C++ once the server stops; wait
+            # for it, so that a program exiting right after shutdown() never
+            # finalizes Python while that thread is about to take the GIL back
+            # (a C++ frame unwound by Python's finalization aborts the process).
+            serving = self.__serving
+            if serving is not None and serving is not threading.current_thread():
+                serving.join()
 
     def wait(self):
         """Blocks until the server has been shut down."""

@@ -26,6 +26,7 @@
 #include <mutex>
 
 #include "common.h"
+#include "io_internal.h"
 #include "quiver/flight/client.h"
 #include "quiver/flight/server.h"
 #include "quiver/flight/status.h"
@@ -221,6 +222,9 @@ std::vector<FlightEndpoint> ToEndpoints(nb::handle endpoints) {
 
 struct PyCallOptions {
   FlightCallOptions options;
+  /// The quiver.ipc options objects given, returned as they were by the properties.
+  nb::object write_options = nb::none();
+  nb::object read_options = nb::none();
 };
 
 FlightCallOptions CallOptions(nb::handle obj) {
@@ -363,6 +367,20 @@ void BeginWriter(Writer& writer, nb::handle schema) {
   Check(writer.Begin(s));
 }
 
+/// The C++ writers take their IPC options when the call starts, not at Begin:
+/// options given to begin() that differ from the defaults cannot be honoured.
+void RefuseBeginOptions(nb::handle options, const char* instead) {
+  if (options.is_none()) return;
+  ipc::IpcWriteOptions given = WriteOptionsFrom(options);
+  ipc::IpcWriteOptions defaults;
+  if (given.compression == defaults.compression && given.metadata_version == defaults.metadata_version &&
+      given.write_legacy_ipc_format == defaults.write_legacy_ipc_format &&
+      given.emit_dictionary_deltas == defaults.emit_dictionary_deltas) {
+    return;
+  }
+  ThrowStatus(Status::NotImplemented("IpcWriteOptions given to begin() are not supported: ", instead));
+}
+
 template <typename Writer>
 void WriteMetadataTo(Writer& writer, nb::handle metadata) {
   auto m = ToBody(metadata);
@@ -487,23 +505,27 @@ Result<std::optional<FlightStreamChunk>> NextFromGenerator(GeneratorState& state
 /// A FlightDataStream for whatever a Python do_get returned.
 Result<std::unique_ptr<FlightDataStream>> ToDataStream(nb::handle result) {
   nb::object obj = nb::borrow(result);
-  // quiver.flight.RecordBatchStream / GeneratorStream are thin Python holders.
+  // quiver.flight.RecordBatchStream / GeneratorStream are thin Python holders;
+  // their IpcWriteOptions (compression, metadata version, ...) encode the stream.
+  FlightWriteOptions write_options;
+  if (nb::hasattr(obj, "_quiver_options")) write_options.ipc = WriteOptionsFrom(obj.attr("_quiver_options"));
   if (nb::hasattr(obj, "_quiver_generator")) {
     SchemaPtr schema = ToSchema(obj.attr("schema"));
     nb::object iterator = nb::steal(PyObject_GetIter(obj.attr("_quiver_generator").ptr()));
     if (!iterator) return HandlerError();
     auto state = std::make_shared<GeneratorState>(iterator.release().ptr());
     return std::unique_ptr<FlightDataStream>(
-        new GeneratorStream(schema, [state] { return NextFromGenerator(*state); }));
+        new GeneratorStream(schema, [state] { return NextFromGenerator(*state); }, write_options));
   }
   if (nb::hasattr(obj, "_quiver_data_source")) obj = obj.attr("_quiver_data_source");
-  if (IsTable(obj)) return std::unique_ptr<FlightDataStream>(new RecordBatchStream(ToTable(obj)));
+  if (IsTable(obj)) return std::unique_ptr<FlightDataStream>(new RecordBatchStream(ToTable(obj), write_options));
   if (IsRecordBatch(obj)) {
     QUIVER_ASSIGN_OR_RAISE(auto reader, RecordBatchReader::Make({ToRecordBatch(obj)}));
-    return std::unique_ptr<FlightDataStream>(new RecordBatchStream(reader));
+    return std::unique_ptr<FlightDataStream>(new RecordBatchStream(reader, write_options));
   }
   if (nb::isinstance<PyRecordBatchReader>(obj)) {
-    return std::unique_ptr<FlightDataStream>(new RecordBatchStream(nb::cast<PyRecordBatchReader&>(obj).reader));
+    return std::unique_ptr<FlightDataStream>(
+        new RecordBatchStream(nb::cast<PyRecordBatchReader&>(obj).reader, write_options));
   }
   return Status::TypeError("do_get must return a RecordBatchStream, GeneratorStream, Table or RecordBatchReader, "
                            "but returned ",
@@ -873,7 +895,8 @@ void InitFlight(nb::module_& m) {
       }, nb::arg("other").none())
       .def("__repr__", [](const FlightResult& r) { return "<quiver.flight.Result " + r.ToString() + ">"; });
 
-  nb::class_<PyCallOptions>(fm, "FlightCallOptions", "Per-call options: timeout (seconds) and headers.")
+  nb::class_<PyCallOptions>(fm, "FlightCallOptions",
+                           "Per-call options: timeout (seconds), headers, IPC write and read options.")
       .def("__init__", [](PyCallOptions* self, std::optional<double> timeout, nb::handle write_options,
                           nb::handle headers, nb::handle read_options) {
         new (self) PyCallOptions();
@@ -884,10 +907,16 @@ void InitFlight(nb::module_& m) {
             self->options.headers.emplace_back(BytesOf(pair[0]), BytesOf(pair[1]));
           }
         }
-        (void)write_options;
-        (void)read_options;
+        // IPC options for the call's data: how a DoPut/DoExchange encodes what it
+        // sends, and how a DoGet/DoExchange decodes what it receives.
+        self->options.write_options.ipc = WriteOptionsFrom(write_options);
+        self->options.read_options = ReadOptionsFrom(read_options);
+        self->write_options = nb::borrow(write_options);
+        self->read_options = nb::borrow(read_options);
       }, nb::arg("timeout") = nb::none(), nb::arg("write_options") = nb::none(), nb::arg("headers") = nb::none(),
          nb::arg("read_options") = nb::none())
+      .def_prop_ro("write_options", [](const PyCallOptions& o) { return o.write_options; })
+      .def_prop_ro("read_options", [](const PyCallOptions& o) { return o.read_options; })
       .def_prop_ro("timeout", [](const PyCallOptions& o) -> nb::object {
         if (o.options.timeout.count() <= 0) return nb::none();
         return nb::float_(o.options.timeout.count());
@@ -923,7 +952,7 @@ void InitFlight(nb::module_& m) {
 
   nb::class_<PyClientWriter>(fm, "FlightStreamWriter", "The upload side of a DoPut or DoExchange.")
       .def("begin", [](PyClientWriter& w, nb::handle schema, nb::handle options) {
-        (void)options;
+        RefuseBeginOptions(options, "pass them as FlightCallOptions(write_options=...) to do_put or do_exchange");
         BeginWriter(*w.writer, schema);
       }, nb::arg("schema"), nb::arg("options") = nb::none())
       .def("write_batch", [](PyClientWriter& w, nb::handle batch) { WriteBatchTo(*w.writer, batch, nb::none()); })
@@ -1191,7 +1220,7 @@ void InitFlight(nb::module_& m) {
 
   nb::class_<PyServerWriter>(fm, "MetadataRecordBatchWriter", "The server's data in a DoExchange.")
       .def("begin", [](PyServerWriter& w, nb::handle schema, nb::handle options) {
-        (void)options;
+        RefuseBeginOptions(options, "a DoExchange's responses are written with the defaults");
         BeginWriter(w.slot->get(), schema);
       }, nb::arg("schema"), nb::arg("options") = nb::none())
       .def("write_batch", [](PyServerWriter& w, nb::handle batch) { WriteBatchTo(w.slot->get(), batch, nb::none()); })

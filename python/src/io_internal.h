@@ -5,6 +5,7 @@
 
 #include "common.h"
 #include "quiver/io.h"
+#include "quiver/ipc/options.h"
 
 namespace quiver::py {
 
@@ -27,5 +28,10 @@ std::shared_ptr<io::OutputStream> OutputStreamFrom(nb::handle sink);
 std::shared_ptr<io::RandomAccessFile> RandomAccessFrom(nb::handle source);
 /// As RandomAccessFrom, also accepting non-seekable Python objects with read().
 std::shared_ptr<io::InputStream> InputStreamFrom(nb::handle source);
+
+/// The options a quiver.ipc.IpcWriteOptions / IpcReadOptions holds; None gives
+/// the defaults, any other type a TypeError.
+ipc::IpcWriteOptions WriteOptionsFrom(nb::handle options);
+ipc::IpcReadOptions ReadOptionsFrom(nb::handle options);
 
 }  // namespace quiver::py

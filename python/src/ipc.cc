@@ -40,14 +40,27 @@ struct PyFileReader {
   std::shared_ptr<ipc::RecordBatchFileReader> reader;
 };
 
+}  // namespace
+
 ipc::IpcWriteOptions WriteOptionsFrom(nb::handle options) {
   if (options.is_none()) return {};
+  if (!nb::isinstance<PyWriteOptions>(options)) {
+    throw nb::type_error(("expected quiver.ipc.IpcWriteOptions but found " +
+                          std::string(Py_TYPE(options.ptr())->tp_name)).c_str());
+  }
   return nb::cast<PyWriteOptions&>(options).options;
 }
+
 ipc::IpcReadOptions ReadOptionsFrom(nb::handle options) {
   if (options.is_none()) return {};
+  if (!nb::isinstance<PyReadOptions>(options)) {
+    throw nb::type_error(("expected quiver.ipc.IpcReadOptions but found " +
+                          std::string(Py_TYPE(options.ptr())->tp_name)).c_str());
+  }
   return nb::cast<PyReadOptions&>(options).options;
 }
+
+namespace {
 
 void OpenWriter(PyWriter* w, nb::handle sink, nb::handle schema, nb::handle options, bool file_format,
                 nb::handle metadata) {

@@ -1,475 +1,240 @@
-"""The seed's examples (shared/seed/pyarrow-flight-seed.txt) run against real
-servers on loopback, with only the imports changed to quiver. The seed writes
-"grpc://localhost:8080"; the tests serve on a free port and put it in that
-string instead, since a fixed port may be taken on a shared machine.
+"""The seed's five examples (shared/seed/pyarrow-flight-seed.txt) as they live in
+examples/python/ (the seed's code with only the imports changed to quiver, plus
+a marked minimal server where the seed leaves it out), run as programs against
+real servers on loopback, asserting what they print.
+
+The examples use the seed's grpc://localhost:8080. A fixed port may be taken on
+a shared machine, so each run gets a copy of the file with 8080 replaced by a
+free port; nothing else changes. Further checks reuse the examples' own classes:
+data_server.py is imported (its server starts only under __main__); for the
+others, which run their client at import, the class definitions above the
+"# --- added" marker are executed.
 """
 
+import importlib.util
+import re
+import signal
+import socket
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 import quiver as pa
 import quiver.flight as flight
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "python"
+SEED_PORT = re.compile(r"\b8080\b")
 
-# --- the seed's DataFlightServer, verbatim but for the import
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-class DataFlightServer(flight.FlightServerBase):
-    """Example Flight server implementation."""
+def _on_port(name, port, directory):
+    """A copy of examples/python/NAME serving or connecting on `port` instead of 8080."""
+    source = (EXAMPLES / name).read_text()
+    assert SEED_PORT.search(source), f"{name} no longer uses the seed's port 8080"
+    path = directory / name
+    path.write_text(SEED_PORT.sub(str(port), source))
+    return path
 
-    def __init__(self):
-        super().__init__()
-        self.data_store = {}
-        self.lock = threading.Lock()
-        # Initialize with sample data
-        self.data_store["dataset/sales"] = pa.table({
-            'date': ['2023-01-01', '2023-01-02', '2023-01-03'],
-            'amount': [100.0, 150.0, 200.0],
-            'region': ['North', 'South', 'East']
-        })
-        self.data_store["dataset/products"] = pa.table({
-            'id': [1, 2, 3],
-            'name': ['Widget A', 'Widget B', 'Widget C'],
-            'price': [10.99, 15.99, 20.99]
-        })
 
-    def list_flights(self, context, criteria):
-        """List available flights."""
-        with self.lock:
-            for path, table in self.data_store.items():
-                descriptor = flight.FlightDescriptor.for_path(*path.split('/'))
-                endpoints = [flight.FlightEndpoint(
-                    flight.Ticket(path.encode()),
-                    ["grpc://localhost:8080"]
-                )]
-                yield flight.FlightInfo.for_table(table, descriptor, endpoints)
+def _run(path):
+    done = subprocess.run([sys.executable, "-u", str(path)], capture_output=True, text=True, timeout=120,
+                          cwd=path.parent)
+    assert done.returncode == 0, f"{path.name} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout.splitlines()
 
-    def get_flight_info(self, context, descriptor):
-        """Get flight information."""
-        path = '/'.join(descriptor.path)
-        with self.lock:
-            if path not in self.data_store:
-                raise flight.FlightUnavailableError(f"Unknown path: {path}")
-            table = self.data_store[path]
-        endpoints = [flight.FlightEndpoint(
-            flight.Ticket(path.encode()),
-            ["grpc://localhost:8080"]
-        )]
-        return flight.FlightInfo.for_table(table, descriptor, endpoints)
 
-    def get_schema(self, context, descriptor):
-        """Get flight schema."""
-        path = '/'.join(descriptor.path)
-        with self.lock:
-            if path not in self.data_store:
-                raise flight.FlightUnavailableError(f"Unknown path: {path}")
-            table = self.data_store[path]
-        return flight.SchemaResult(table.schema)
+def _definitions(name):
+    """The classes an example defines (its source above the added server and client)."""
+    source = (EXAMPLES / name).read_text()
+    head, marker, _ = source.partition("# --- added")
+    assert marker, f"{name} has no '# --- added' block"
+    namespace = {"__name__": f"seed_example_{Path(name).stem}"}
+    exec(compile(head, str(EXAMPLES / name), "exec"), namespace)
+    return namespace
 
-    def do_get(self, context, ticket):
-        """Retrieve data stream."""
-        path = ticket.ticket.decode()
-        with self.lock:
-            if path not in self.data_store:
-                raise flight.FlightUnavailableError(f"Unknown ticket: {path}")
-            table = self.data_store[path]
-        return flight.RecordBatchStream(table)
 
-    def do_put(self, context, descriptor, reader, writer):
-        """Handle data upload."""
-        path = '/'.join(descriptor.path)
-        # Read all data
-        table = reader.read_all()
-        with self.lock:
-            self.data_store[path] = table
-        print(f"Stored table at {path}: {len(table)} rows")
+def _import_data_server():
+    spec = importlib.util.spec_from_file_location("seed_data_server", EXAMPLES / "data_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    def list_actions(self, context):
-        """List available actions."""
-        return [
-            flight.ActionType("list_tables", "List all stored tables"),
-            flight.ActionType("get_stats", "Get server statistics")
-        ]
 
-    def do_action(self, context, action):
-        """Execute action."""
-        if action.type == "list_tables":
-            with self.lock:
-                tables = list(self.data_store.keys())
-            yield flight.Result('\n'.join(tables).encode())
-        elif action.type == "get_stats":
-            with self.lock:
-                stats = {
-                    'table_count': len(self.data_store),
-                    'total_rows': sum(len(table) for table in self.data_store.values())
-                }
-            yield flight.Result(str(stats).encode())
-        else:
-            raise flight.FlightUnavailableError(f"Unknown action: {action.type}")
+def test_examples_are_the_seed_with_quiver_imports():
+    for name in ["client.py", "data_server.py", "auth.py", "streaming.py", "middleware.py"]:
+        source = (EXAMPLES / name).read_text()
+        imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
+        assert "import quiver.flight as flight" in imports
+        assert not [line for line in imports if "pyarrow" in line]
+
+
+# --- client.py against data_server.py, both as programs
 
 
 @pytest.fixture()
-def data_server():
-    server = DataFlightServer()
-    # The seed's "conceptual" start: serve(location) on a free loopback port.
-    location = flight.Location.for_grpc_tcp("localhost", 0)
-    thread = threading.Thread(target=server.serve, args=(location,))
-    thread.start()
-    while server.port <= 0:  # serve() binds before it blocks
-        threading.Event().wait(0.01)
-    yield server
-    server.shutdown()
-    thread.join()
+def data_server_process(tmp_path):
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-u", str(_on_port("data_server.py", port, tmp_path))],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        flight.connect(f"grpc://localhost:{port}").wait_for_available(timeout=60)
+        yield server, port
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
 
 
-def test_client_example(data_server, capsys):
-    url = f"grpc://localhost:{data_server.port}"
-    # --- the seed's client example
-    client = flight.connect(url)
-    # List available flights
-    for flight_info in client.list_flights():
-        print(f"Flight: {flight_info.descriptor}")
-        print(f" Records: {flight_info.total_records}")
-        print(f" Bytes: {flight_info.total_bytes}")
-        print(f" Schema: {flight_info.schema}")
-    # Get specific flight info
-    descriptor = flight.FlightDescriptor.for_path("dataset", "sales")
-    info = client.get_flight_info(descriptor)
-    print(f"Flight info: {info}")
-    # Get data
-    for endpoint in info.endpoints:
-        stream_reader = client.do_get(endpoint.ticket)
-        table = stream_reader.read_all()
-        print(f"Retrieved table: {len(table)} rows, {len(table.columns)} columns")
-    # Upload data
-    upload_descriptor = flight.FlightDescriptor.for_path("uploads", "new_data")
-    table_to_upload = pa.table({
-        'id': [1, 2, 3, 4, 5],
-        'value': [10.5, 20.3, 30.1, 40.7, 50.2]
-    })
-    writer, metadata_reader = client.do_put(upload_descriptor, table_to_upload.schema)
-    writer.write_table(table_to_upload)
-    writer.close()
-    # Execute action
-    action = flight.Action("list_tables", b"")
-    results = client.do_action(action)
-    for result in results:
-        print(f"Action result: {result.body}")
+def test_client_against_data_server(data_server_process, tmp_path):
+    server, port = data_server_process
+    out = _run(_on_port("client.py", port, tmp_path))
+
+    flights = [line for line in out if line.startswith("Flight: ")]
+    assert len(flights) == 3
+    assert any("dataset" in line and "table1" in line for line in flights)
+    records = [line for line in out if line.startswith(" Records: ")]
+    assert sorted(records) == [" Records: 3", " Records: 3", " Records: 4"]
+    assert sum(1 for line in out if line.startswith(" Schema: ")) == 3
+    assert any(line.startswith("Flight info: ") for line in out)
+    assert "Retrieved table: 4 rows, 2 columns" in out
+    action = [line for line in out if line.startswith("Action result: ")]
+    assert len(action) == 1
+
+    # The server holds the upload, and its listing includes it.
+    client = flight.connect(("localhost", port))
+    uploaded = client.do_get(flight.Ticket(b"uploads/new_data")).read_all()
+    assert uploaded.equals(pa.table({'id': [1, 2, 3, 4, 5], 'value': [10.5, 20.3, 30.1, 40.7, 50.2]}))
+    tables = list(client.do_action(flight.Action("list_tables", b"")))[0].body.to_pybytes().decode()
+    assert tables.split("\n") == ["dataset/sales", "dataset/products", "dataset/table1", "uploads/new_data"]
+    stats = list(client.do_action(flight.Action("get_stats", b"")))
+    assert stats[0].body.to_pybytes() == b"{'table_count': 4, 'total_rows': 15}"
     client.close()
-    # --- what it printed
-    out = capsys.readouterr().out
-    assert " Records: 3" in out
-    assert "Retrieved table: 3 rows, 3 columns" in out
-    assert "Stored table at uploads/new_data: 5 rows" in out
-    action_line = [line for line in out.splitlines() if line.startswith("Action result: ")]
-    assert len(action_line) == 1
-    assert data_server.data_store["uploads/new_data"].equals(table_to_upload)
-    stats = list(flight.connect(url).do_action(flight.Action("get_stats", b"")))
-    assert stats[0].body.to_pybytes() == b"{'table_count': 3, 'total_rows': 11}"
+
+    # Ctrl-C stops the server; what it printed includes the upload.
+    server.send_signal(signal.SIGINT)
+    stdout, stderr = server.communicate(timeout=60)
+    assert server.returncode == 0, stderr
+    lines = stdout.splitlines()
+    assert lines[0].startswith("Starting server at ") and f"localhost:{port}" in lines[0]
+    assert "Stored table at uploads/new_data: 5 rows" in lines
+    assert lines[-1] == "Server stopped"
 
 
-def test_data_server_errors(data_server):
-    client = flight.connect(("localhost", data_server.port))
-    with pytest.raises(flight.FlightUnavailableError, match="Unknown path: dataset/none"):
-        client.get_flight_info(flight.FlightDescriptor.for_path("dataset", "none"))
-    with pytest.raises(flight.FlightUnavailableError, match="Unknown action: nope"):
-        list(client.do_action(flight.Action("nope", b"")))
-    assert client.get_schema(flight.FlightDescriptor.for_path("dataset", "products")).schema.names == ["id", "name", "price"]
-    assert [a.type for a in client.list_actions()] == ["list_tables", "get_stats"]
-
-
-# --- the seed's streaming example
-
-
-class StreamingFlightServer(flight.FlightServerBase):
-    """Flight server with streaming data generation."""
-
-    def do_get(self, context, ticket):
-        """Generate streaming data."""
-        path = ticket.ticket.decode()
-        if path == "streaming/numbers":
-            return self.generate_number_stream()
-        elif path == "streaming/time_series":
-            return self.generate_time_series()
-        else:
-            raise flight.FlightUnavailableError(f"Unknown streaming path: {path}")
-
-    def generate_number_stream(self):
-        """Generate stream of random numbers."""
-        schema = pa.schema([
-            pa.field('id', pa.int64()),
-            pa.field('random_value', pa.float64())
-        ])
-
-        def number_generator():
-            import random
-            import time
-            batch_size = 1000
-            for batch_num in range(10):  # 10 batches
-                ids = list(range(batch_num * batch_size, (batch_num + 1) * batch_size))
-                values = [random.random() for _ in range(batch_size)]
-                batch = pa.record_batch([ids, values], schema=schema)
-                yield batch
-                # Simulate processing delay
-                time.sleep(0.1)
-        return flight.GeneratorStream(schema, number_generator())
-
-    def generate_time_series(self):
-        """Generate time series data."""
-        schema = pa.schema([
-            pa.field('timestamp', pa.timestamp('s')),
-            pa.field('sensor_id', pa.string()),
-            pa.field('value', pa.float64())
-        ])
-
-        def time_series_generator():
-            import random
-            import time
-            from datetime import datetime, timedelta
-            start_time = datetime.now()
-            sensors = ['sensor_001', 'sensor_002', 'sensor_003']
-            for minute in range(60):  # 1 hour of data
-                current_time = start_time + timedelta(minutes=minute)
-                timestamps = [current_time] * len(sensors)
-                sensor_ids = sensors
-                values = [random.uniform(20.0, 30.0) for _ in sensors]
-                batch = pa.record_batch([timestamps, sensor_ids, values], schema=schema)
-                yield batch
-                # Real-time simulation
-                time.sleep(0.05)
-        return flight.GeneratorStream(schema, time_series_generator())
-
-
-class StreamingServerWithInfo(StreamingFlightServer):
-    """The seed's client asks for the flight's info first: the "conceptual" part."""
-
-    def get_flight_info(self, context, descriptor):
-        path = "/".join(descriptor.path)
-        schema = pa.schema([("id", pa.int64()), ("random_value", pa.float64())])
-        return flight.FlightInfo(schema, descriptor, [flight.FlightEndpoint(path.encode(), [])])
-
-
-def test_streaming_example(capsys):
-    with StreamingServerWithInfo("grpc://localhost:0") as server:
-        # --- the seed's streaming client
-        client = flight.connect(f"grpc://localhost:{server.port}")
-        # Stream processing
-        descriptor = flight.FlightDescriptor.for_path("streaming", "numbers")
-        info = client.get_flight_info(descriptor)
-        for endpoint in info.endpoints:
-            reader = client.do_get(endpoint.ticket)
-            batch_count = 0
-            total_rows = 0
-            for chunk in reader:
-                batch = chunk.data
-                batch_count += 1
-                total_rows += len(batch)
-                print(f"Received batch {batch_count}: {len(batch)} rows")
-                # Process batch
-                if len(batch) > 0:
-                    avg_value = pa.compute.mean(batch['random_value']).as_py()
-                    print(f" Average value: {avg_value:.4f}")
-        print(f"Total: {batch_count} batches, {total_rows} rows")
+def test_data_server_answers_the_other_calls():
+    module = _import_data_server()
+    server = module.DataFlightServer()
+    # The seed's "conceptual" start, as data_server.py's __main__ does it, on a free port.
+    thread = threading.Thread(target=server.serve, args=(flight.Location.for_grpc_tcp("localhost", 0),))
+    thread.start()
+    try:
+        while server.port <= 0:  # serve() binds before it blocks
+            threading.Event().wait(0.01)
+        client = flight.connect(("localhost", server.port))
+        with pytest.raises(flight.FlightUnavailableError, match="Unknown path: dataset/none"):
+            client.get_flight_info(flight.FlightDescriptor.for_path("dataset", "none"))
+        with pytest.raises(flight.FlightUnavailableError, match="Unknown ticket: nope"):
+            client.do_get(flight.Ticket(b"nope")).read_all()
+        with pytest.raises(flight.FlightUnavailableError, match="Unknown action: nope"):
+            list(client.do_action(flight.Action("nope", b"")))
+        schema = client.get_schema(flight.FlightDescriptor.for_path("dataset", "products")).schema
+        assert schema.names == ["id", "name", "price"]
+        assert [a.type for a in client.list_actions()] == ["list_tables", "get_stats"]
+        info = client.get_flight_info(flight.FlightDescriptor.for_path("dataset", "sales"))
+        assert info.total_records == 3 and info.endpoints[0].ticket.ticket == b"dataset/sales"
+        sales = client.do_get(info.endpoints[0].ticket).read_all()
+        assert sales.column("region").to_pylist() == ["North", "South", "East"]
         client.close()
-        out = capsys.readouterr().out
-        assert "Total: 10 batches, 10000 rows" in out
-        averages = [float(line.split(":")[1]) for line in out.splitlines() if line.startswith(" Average value:")]
-        assert len(averages) == 10 and all(0.0 < a < 1.0 for a in averages)
-
-        series = flight.connect(("localhost", server.port)).do_get(flight.Ticket(b"streaming/time_series")).read_all()
-        assert series.num_rows == 180 and series.schema.field("timestamp").type == pa.timestamp("s")
+    finally:
+        server.shutdown()
+        thread.join()
 
 
-# --- the seed's authentication example
+# --- streaming.py
 
 
-class SimpleAuthHandler(flight.ServerAuthHandler):
-    """Simple authentication handler."""
-
-    def __init__(self):
-        self.valid_tokens = {"user123": "secret456"}
-
-    def authenticate(self, outgoing, incoming):
-        """Authenticate request."""
-        # Extract credentials from incoming headers
-        username = None
-        password = None
-        for header in incoming:
-            if header[0] == b'username':
-                username = header[1].decode()
-            elif header[0] == b'password':
-                password = header[1].decode()
-        if username in self.valid_tokens and self.valid_tokens[username] == password:
-            # Set authentication token
-            outgoing.append((b'auth-token', f'token-{username}'.encode()))
-            return username
-        else:
-            raise flight.FlightUnauthenticatedError("Invalid credentials")
-
-    def is_valid(self, token):
-        """Validate authentication token."""
-        if token.startswith('token-'):
-            username = token[6:]  # Remove 'token-' prefix
-            return username if username in self.valid_tokens else None
-        return None
+def test_streaming_example(tmp_path):
+    out = _run(_on_port("streaming.py", _free_port(), tmp_path))
+    received = [line for line in out if line.startswith("Received batch ")]
+    assert received == [f"Received batch {i}: 1000 rows" for i in range(1, 11)]
+    averages = [float(line.split(":")[1]) for line in out if line.startswith(" Average value:")]
+    assert len(averages) == 10 and all(0.0 < a < 1.0 for a in averages)
+    assert out[-1] == "Total: 10 batches, 10000 rows"
 
 
-class SimpleClientAuthHandler(flight.ClientAuthHandler):
-    """Simple client authentication handler."""
-
-    def __init__(self, username, password):
-        self.username = username
-        self.password = password
-        self.token = None
-
-    def authenticate(self, outgoing, incoming):
-        """Authenticate client."""
-        # Send credentials
-        outgoing.append((b'username', self.username.encode()))
-        outgoing.append((b'password', self.password.encode()))
-        # Get token from response
-        for header in incoming:
-            if header[0] == b'auth-token':
-                self.token = header[1].decode()
-                break
-
-    def get_token(self):
-        """Get authentication token."""
-        return self.token
+def test_streaming_time_series_and_unknown_path():
+    classes = _definitions("streaming.py")
+    with classes["StreamingFlightServer"]("grpc://localhost:0") as server:
+        client = flight.connect(("localhost", server.port))
+        series = client.do_get(flight.Ticket(b"streaming/time_series")).read_all()
+        assert series.num_rows == 180
+        assert series.schema.field("timestamp").type == pa.timestamp("s")
+        assert set(series.column("sensor_id").to_pylist()) == {"sensor_001", "sensor_002", "sensor_003"}
+        assert all(20.0 <= v <= 30.0 for v in series.column("value").to_pylist())
+        with pytest.raises(flight.FlightUnavailableError, match="Unknown streaming path: other"):
+            client.do_get(flight.Ticket(b"other")).read_all()
 
 
-class AuthenticatedServer(DataFlightServer):
-    """The seed's DataFlightServer behind the seed's auth handler."""
-
-    def __init__(self, location):
-        flight.FlightServerBase.__init__(self, location, auth_handler=SimpleAuthHandler())
-        self.data_store = {"dataset/sales": pa.table({"amount": [1.0, 2.0]})}
-        self.lock = threading.Lock()
-        self.identities = []
-
-    def list_flights(self, context, criteria):
-        self.identities.append(context.peer_identity())
-        return super().list_flights(context, criteria)
+# --- auth.py
 
 
-def test_auth_example(capsys):
-    with AuthenticatedServer("grpc://localhost:0") as server:
+def test_auth_example(tmp_path):
+    out = _run(_on_port("auth.py", _free_port(), tmp_path))
+    assert out == ["Server: list_flights for user123", "Found 1 flights"]
+
+
+def test_auth_handlers_reject_bad_credentials():
+    classes = _definitions("auth.py")
+
+    class Server(flight.FlightServerBase):
+        def list_flights(self, context, criteria):
+            return []
+
+    with Server("grpc://localhost:0", auth_handler=classes["SimpleAuthHandler"]()) as server:
         url = f"grpc://localhost:{server.port}"
-        # --- the seed's client usage with authentication
-        auth_handler = SimpleClientAuthHandler("user123", "secret456")
-        client = flight.connect(url, auth_handler=auth_handler)
-        # Authenticate
-        client.authenticate(auth_handler)
-        # Now use authenticated client
-        flights = list(client.list_flights())
-        print(f"Found {len(flights)} flights")
-        client.close()
-        assert capsys.readouterr().out.strip() == "Found 1 flights"
-        assert auth_handler.token == "token-user123"
-        assert server.identities == [b"user123"]
-
+        good = classes["SimpleClientAuthHandler"]("user123", "secret456")
+        client = flight.connect(url, auth_handler=good)
+        assert good.get_token() == "token-user123"
+        assert list(client.list_flights()) == []
         with pytest.raises(flight.FlightUnauthenticatedError, match="Invalid credentials"):
-            flight.connect(url, auth_handler=SimpleClientAuthHandler("user123", "wrong"))
-        anonymous = flight.connect(url)
+            flight.connect(url, auth_handler=classes["SimpleClientAuthHandler"]("user123", "wrong"))
         with pytest.raises(flight.FlightUnauthenticatedError):
-            list(anonymous.list_flights())
+            list(flight.connect(url).list_flights())
 
 
-# --- the seed's middleware example
+# --- middleware.py
 
 
-class TimingClientMiddleware(flight.ClientMiddleware):
-    """Client middleware for timing requests."""
-
-    def __init__(self):
-        self.start_time = None
-
-    def sending_headers(self):
-        """Record start time."""
-        import time
-        self.start_time = time.time()
-
-    def received_headers(self, headers):
-        """Log headers received."""
-        print(f"Received headers: {dict(headers)}")
-
-    def received_trailers(self, trailers):
-        """Calculate and log timing."""
-        import time
-        if self.start_time:
-            duration = time.time() - self.start_time
-            print(f"Request completed in {duration:.3f} seconds")
+def test_middleware_example(tmp_path):
+    out = _run(_on_port("middleware.py", _free_port(), tmp_path))
+    assert "Starting call: FlightMethod.LIST_FLIGHTS" in out
+    assert "Request started: FlightMethod.LIST_FLIGHTS" in out
+    assert any(line.startswith("Headers: {") and "'user-agent'" in line for line in out)
+    assert "Received headers: {}" in out
+    assert any(re.fullmatch(r"Request completed in \d+\.\d{3} seconds", line) for line in out)
+    assert any(re.fullmatch(r"Request completed in \d+\.\d{3}s", line) for line in out)
+    assert "Listed 1 flights" in out
 
 
-class TimingClientMiddlewareFactory(flight.ClientMiddlewareFactory):
-    """Factory for timing middleware."""
+def test_middleware_sees_a_failed_call(capsys):
+    classes = _definitions("middleware.py")
 
-    def start_call(self, info):
-        """Create timing middleware for each call."""
-        print(f"Starting call: {info.method}")
-        return TimingClientMiddleware()
+    class Server(flight.FlightServerBase):
+        def get_flight_info(self, context, descriptor):
+            raise flight.FlightUnavailableError("Unknown path: none")
 
-
-class LoggingServerMiddleware(flight.ServerMiddleware):
-    """Server middleware for logging requests."""
-
-    def __init__(self, call_info, headers):
-        import time
-        self.call_info = call_info
-        self.headers = headers
-        self.start_time = time.time()
-        print(f"Request started: {call_info.method}")
-        print(f"Headers: {dict(headers)}")
-
-    def call_completed(self, exception):
-        """Log call completion."""
-        import time
-        duration = time.time() - self.start_time
-        if exception:
-            print(f"Request failed after {duration:.3f}s: {exception}")
-        else:
-            print(f"Request completed in {duration:.3f}s")
-
-
-class LoggingServerMiddlewareFactory(flight.ServerMiddlewareFactory):
-    """Factory for logging middleware."""
-
-    def start_call(self, info, headers):
-        """Create logging middleware for each call."""
-        return LoggingServerMiddleware(info, headers)
-
-
-class MiddlewareServer(DataFlightServer):
-    def __init__(self, location):
-        flight.FlightServerBase.__init__(self, location, middleware={"logging": LoggingServerMiddlewareFactory()})
-        self.data_store = {"dataset/sales": pa.table({"amount": [1.0, 2.0]})}
-        self.lock = threading.Lock()
-        self.seen_middleware = []
-
-    def list_flights(self, context, criteria):
-        self.seen_middleware.append(context.get_middleware("logging"))
-        return super().list_flights(context, criteria)
-
-
-def test_middleware_example(capsys):
-    with MiddlewareServer("grpc://localhost:0") as server:
-        # --- the seed's client with middleware
-        middleware = [TimingClientMiddlewareFactory()]
-        client = flight.connect(f"grpc://localhost:{server.port}", middleware=middleware)
-        # All requests will be timed
-        flights = list(client.list_flights())
-        print(f"Listed {len(flights)} flights")
+    with Server("grpc://localhost:0", middleware={"logging": classes["LoggingServerMiddlewareFactory"]()}) as server:
+        client = flight.connect(("localhost", server.port), middleware=[classes["TimingClientMiddlewareFactory"]()])
         with pytest.raises(flight.FlightUnavailableError):
             client.get_flight_info(flight.FlightDescriptor.for_path("none"))
         client.close()
-        out = capsys.readouterr().out.splitlines()
-    assert "Starting call: FlightMethod.LIST_FLIGHTS" in out
-    assert "Request started: FlightMethod.LIST_FLIGHTS" in out
-    assert "Received headers: {}" in out
-    assert any(line.startswith("Request completed in ") and line.endswith(" seconds") for line in out)
-    assert any(line.startswith("Request completed in ") and line.endswith("s") for line in out)
-    assert any(line.startswith("Headers: {") and "'user-agent'" in line for line in out)
+    out = capsys.readouterr().out.splitlines()
+    assert "Starting call: FlightMethod.GET_FLIGHT_INFO" in out
     assert any(line.startswith("Request failed after ") and "Unknown path: none" in line for line in out)
-    assert "Listed 1 flights" in out
-    assert isinstance(server.seen_middleware[0], LoggingServerMiddleware)
