@@ -19,5 +19,6 @@ CommandRunner AddInfoCommand(CLI::App* app);
 CommandRunner AddGetCommand(CLI::App* app);
 CommandRunner AddPutCommand(CLI::App* app);
 CommandRunner AddActionCommand(CLI::App* app);
+CommandRunner AddUsersCommand(CLI::App* app);
 
 }  // namespace quiver::cli

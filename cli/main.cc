@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   runners["get"] = AddGetCommand(&app);
   runners["put"] = AddPutCommand(&app);
   runners["action"] = AddActionCommand(&app);
+  runners["users"] = AddUsersCommand(&app);
   // CLI11 would call an unknown command a missing one; name it instead.
   if (argc > 1 && argv[1][0] != '-' && runners.count(argv[1]) == 0) {
     std::cerr << "error: usage: unknown command '" << argv[1]

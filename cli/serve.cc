@@ -23,7 +23,9 @@
 #include "commands.h"
 #include "common/errors.h"
 #include "common/sample.h"
+#include "quiver/flight/auth.h"
 #include "server/dataset_server.h"
+#include "server/users.h"
 #include "store/fs.h"
 #include "store/store.h"
 
@@ -38,6 +40,7 @@ struct ServeArgs {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
+  std::string users;
   double grace_seconds = 10;
   int64_t retain_seconds = 300;
   uint64_t max_upload_bytes = 0;
@@ -130,6 +133,21 @@ class Maintenance {
   std::thread thread_;
 };
 
+// The dataset server, answering the Handshake that Basic/Bearer clients open
+// (the auth middleware has checked its credentials by the time it runs).
+class AuthenticatingDatasetServer final : public server::DatasetServer {
+ public:
+  using DatasetServer::DatasetServer;
+
+  Status Handshake(flight::ServerCallContext& context, flight::ServerHandshakeStream* stream) override {
+    if (context.GetMiddleware("auth") == nullptr) return DatasetServer::Handshake(context, stream);
+    while (true) {
+      QUIVER_ASSIGN_OR_RAISE(std::optional<std::string> payload, stream->Read());
+      if (!payload.has_value()) return Status::OK();
+    }
+  }
+};
+
 std::string GraceText(double seconds) {
   char text[32];
   std::snprintf(text, sizeof(text), "%g s", seconds);
@@ -208,7 +226,19 @@ Status Serve(const ServeArgs& args, Logger* log) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  server::DatasetServer server(store.get(), [log](const std::string& line) { (*log)(line); });
+  if (!args.users.empty()) {
+    QUIVER_ASSIGN_OR_RAISE(server::UserTable loaded, server::UserTable::Load(args.users));
+    auto users = std::make_shared<server::UserTable>(std::move(loaded));
+    // Every call needs 'authorization: Basic' or a Bearer token from a Basic Handshake.
+    server_options.middleware.emplace_back(
+        "auth", std::make_shared<flight::HeaderAuthServerMiddlewareFactory>(
+                    [users](const std::string& user, const std::string& password) {
+                      return users->Check(user, password);
+                    }));
+    (*log)("authentication on: " + std::to_string(users->size()) + " user(s) from " + args.users);
+  }
+
+  AuthenticatingDatasetServer server(store.get(), [log](const std::string& line) { (*log)(line); });
   QUIVER_RETURN_NOT_OK(server.Init(server_options));
   QUIVER_ASSIGN_OR_RAISE(flight::Location bound, server.location());
   std::vector<Status> problems;
@@ -259,6 +289,9 @@ CommandRunner AddServeCommand(CLI::App* app) {
   serve->add_option("--tls-key", args->tls_key, "PEM private key of --tls-cert");
   serve->add_option("--tls-client-ca", args->tls_client_ca,
                     "PEM roots: require client certificates signed by them (mTLS)");
+  serve->add_option("--users", args->users,
+                    "Users file (name:pbkdf2-sha256:..., made with `quiver users add`): every call "
+                    "then needs Basic credentials or a Bearer token from a Basic Handshake");
   serve->add_option("--max-upload-bytes", args->max_upload_bytes,
                     "Refuse uploads larger than this (e.g. 512MiB); 0: no limit")
       ->transform(CLI::AsSizeValue(false));
