@@ -33,6 +33,7 @@ _f = lib._flight
 
 Action = _f.Action
 ActionType = _f.ActionType
+BasicAuth = _f.BasicAuth
 DescriptorType = _f.DescriptorType
 FlightCallOptions = _f.FlightCallOptions
 FlightDescriptor = _f.FlightDescriptor
@@ -72,7 +73,11 @@ __all__ = [
     "FlightWriteSizeExceededError",
     "CallInfo", "ClientAuthHandler", "ClientMiddleware", "ClientMiddlewareFactory", "FlightMethod",
     "ServerAuthHandler", "ServerMiddleware", "ServerMiddlewareFactory",
+    "BasicAuth", "CertKeyPair", "FlightDataStream", "TracingServerMiddlewareFactory",
 ]
+
+CertKeyPair = namedtuple("CertKeyPair", ["cert", "key"])
+CertKeyPair.__doc__ = "A TLS certificate chain and its private key, PEM (FlightServerBase(tls_certificates=[...]))."
 
 FlightStreamChunk = namedtuple("FlightStreamChunk", ["data", "app_metadata"])
 FlightStreamChunk.__doc__ = "One item of a Flight data stream: a RecordBatch, app_metadata (a Buffer), or both."
@@ -180,6 +185,14 @@ class ServerMiddleware:
 
     def call_completed(self, exception):
         pass
+
+
+class TracingServerMiddlewareFactory(ServerMiddlewareFactory):
+    """pyarrow's OpenTelemetry server span. Quiver has no OpenTelemetry support,
+    so, as pyarrow built without it, this takes no part in any call."""
+
+    def start_call(self, info, headers):
+        return None
 
 
 class ClientAuthHandler:
@@ -526,7 +539,21 @@ def _check_write_options(options):
         raise TypeError(f"options must be a quiver.ipc.IpcWriteOptions, got {options.__class__.__name__}")
 
 
-class RecordBatchStream:
+class FlightDataStream:
+    """The base of what do_get returns: RecordBatchStream and GeneratorStream.
+
+    The server encodes these in C++; a Python subclass of its own is not
+    servable (do_get rejects it with a TypeError naming the accepted types).
+    """
+
+    def schema(self):
+        raise NotImplementedError
+
+    def __iter__(self):
+        raise NotImplementedError
+
+
+class RecordBatchStream(FlightDataStream):
     """Serves a Table or RecordBatchReader (or RecordBatch) from do_get."""
 
     def __init__(self, data_source, options=None):
@@ -539,7 +566,7 @@ class RecordBatchStream:
         self._quiver_options = options
 
 
-class GeneratorStream:
+class GeneratorStream(FlightDataStream):
     """Serves what a generator yields from do_get: RecordBatches, Tables, or
     (RecordBatch, app_metadata) pairs, all of `schema`."""
 

@@ -484,8 +484,8 @@ Result<std::optional<FlightStreamChunk>> NextFromGenerator(GeneratorState& state
         state.pending.pop_front();
         return std::optional<FlightStreamChunk>(std::move(chunk));
       }
-      if (PyTuple_Check(obj.ptr()) && PyTuple_GET_SIZE(obj.ptr()) == 2) {
-        nb::tuple pair = nb::borrow<nb::tuple>(obj);
+      if ((PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr())) && PySequence_Size(obj.ptr()) == 2) {
+        nb::tuple pair = nb::borrow<nb::tuple>(nb::steal(PySequence_Tuple(obj.ptr())));
         RecordBatchPtr batch = pair[0].is_none() ? nullptr : ToRecordBatch(pair[0]);
         std::shared_ptr<Buffer> metadata = pair[1].is_none() ? nullptr : ToBody(pair[1]);
         return std::optional<FlightStreamChunk>(FlightStreamChunk{batch, metadata});
@@ -895,6 +895,20 @@ void InitFlight(nb::module_& m) {
       }, nb::arg("other").none())
       .def("__repr__", [](const FlightResult& r) { return "<quiver.flight.Result " + r.ToString() + ">"; });
 
+  nb::class_<BasicAuth>(fm, "BasicAuth", "A username and password: the BasicAuth message of the basic handshake.")
+      .def("__init__", [](BasicAuth* self, nb::handle username, nb::handle password) {
+        new (self) BasicAuth{username.is_none() ? std::string() : BytesOf(username),
+                             password.is_none() ? std::string() : BytesOf(password)};
+      }, nb::arg("username") = nb::none(), nb::arg("password") = nb::none())
+      .def_prop_ro("username", [](const BasicAuth& a) { return PyBytes(a.username); })
+      .def_prop_ro("password", [](const BasicAuth& a) { return PyBytes(a.password); })
+      .def("serialize", [](const BasicAuth& a) { return PyBytes(Unwrap(a.SerializeToString())); })
+      .def_static("deserialize", [](nb::handle data) { return Unwrap(BasicAuth::Deserialize(BytesOf(data))); })
+      .def("__eq__", [](const BasicAuth& a, nb::handle b) {
+        return nb::isinstance<BasicAuth>(b) && a == nb::cast<BasicAuth>(b);
+      }, nb::arg("other").none())
+      .def("__repr__", [](const BasicAuth& a) { return "<quiver.flight." + a.ToString().substr(1); });
+
   nb::class_<PyCallOptions>(fm, "FlightCallOptions",
                            "Per-call options: timeout (seconds), headers, IPC write and read options.")
       .def("__init__", [](PyCallOptions* self, std::optional<double> timeout, nb::handle write_options,
@@ -915,6 +929,21 @@ void InitFlight(nb::module_& m) {
         self->read_options = nb::borrow(read_options);
       }, nb::arg("timeout") = nb::none(), nb::arg("write_options") = nb::none(), nb::arg("headers") = nb::none(),
          nb::arg("read_options") = nb::none())
+      .def("__repr__", [](const PyCallOptions& o) {
+        std::string timeout = o.options.timeout.count() > 0
+                                  ? nb::cast<std::string>(nb::repr(nb::float_(o.options.timeout.count())))
+                                  : "None";
+        std::string headers = "[";
+        for (const auto& [k, v] : o.options.headers) {
+          if (headers.size() > 1) headers += ", ";
+          headers += "(" + nb::cast<std::string>(nb::repr(PyBytes(k))) + ", " +
+                     nb::cast<std::string>(nb::repr(PyBytes(v))) + ")";
+        }
+        headers += "]";
+        return "<quiver.flight.FlightCallOptions timeout=" + timeout + " headers=" + headers +
+               "\n read_options=" + nb::cast<std::string>(nb::repr(o.read_options)) +
+               "\n write_options=" + nb::cast<std::string>(nb::repr(o.write_options)) + "\n>";
+      })
       .def_prop_ro("write_options", [](const PyCallOptions& o) { return o.write_options; })
       .def_prop_ro("read_options", [](const PyCallOptions& o) { return o.read_options; })
       .def_prop_ro("timeout", [](const PyCallOptions& o) -> nb::object {
@@ -932,6 +961,8 @@ void InitFlight(nb::module_& m) {
       .def_prop_ro("schema", [](PyClientReader& r) { return ReaderSchema(*r.reader); })
       .def("read_chunk", [](PyClientReader& r) { return ReadChunk(*r.reader); },
            "The next FlightStreamChunk (data and/or app_metadata); StopIteration at the end.")
+      .def("read_next", [](PyClientReader& r) { return ReadChunk(*r.reader); },
+           "The seed's name for read_chunk(): the next FlightStreamChunk; StopIteration at the end.")
       .def("read_all", [](PyClientReader& r) { return ReadAllTable(*r.reader); })
       .def("__iter__", [](nb::handle self) { return nb::borrow(self); })
       .def("__next__", [](PyClientReader& r) { return ReadChunk(*r.reader); })
