@@ -50,9 +50,10 @@ class ByteCountingRelay:
                 data = source.recv(1 << 16)
                 if not data:
                     break
-                sink.sendall(data)
+                # Counted before it is passed on: whatever the far side has read is counted.
                 with self._lock:
                     setattr(self, direction, getattr(self, direction) + len(data))
+                sink.sendall(data)
         except OSError:
             pass
         finally:
