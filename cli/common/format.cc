@@ -234,11 +234,21 @@ void AppendJsonValue(const Array& array, int64_t i, std::string* out) {
   AppendJsonString(PrettyElement(array, i), out);
 }
 
-std::string FormatCell(const Array& array, int64_t i, std::string_view null_text) {
+namespace {
+
+// Null at the top level (a run-end encoded or union value may still be null inside).
+bool IsNullCell(const Array& array, int64_t i) {
   const TypeId id = array.type_id();
   const bool has_validity = id != TypeId::NA && id != TypeId::RUN_END_ENCODED &&
                             id != TypeId::SPARSE_UNION && id != TypeId::DENSE_UNION;
-  if (id == TypeId::NA || (has_validity && array.IsNull(i))) return std::string(null_text);
+  return id == TypeId::NA || (has_validity && array.IsNull(i));
+}
+
+}  // namespace
+
+std::string FormatCell(const Array& array, int64_t i, std::string_view null_text) {
+  const TypeId id = array.type_id();
+  if (IsNullCell(array, i)) return std::string(null_text);
   if (auto text = PlainText(array, i)) return *text;
   switch (id) {
     case TypeId::DICTIONARY: {
@@ -400,6 +410,31 @@ void AppendCsvField(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
+// One CSV field. A null is an empty field and an empty string a quoted one (""), and
+// floats that are not finite are nan, inf and -inf: what common/csv.h reads back.
+void AppendCsvCell(const Array& array, int64_t i, std::string* out) {
+  if (IsNullCell(array, i)) return;
+  const TypeId id = array.type_id();
+  if (id == TypeId::FLOAT || id == TypeId::DOUBLE) {
+    const double value = id == TypeId::FLOAT ? static_cast<const FloatArray&>(array).Value(i)
+                                             : static_cast<const DoubleArray&>(array).Value(i);
+    if (std::isnan(value)) {
+      *out += "nan";
+      return;
+    }
+    if (std::isinf(value)) {
+      *out += value > 0 ? "inf" : "-inf";
+      return;
+    }
+  }
+  const std::string text = FormatCell(array, i, "");
+  if (text.empty()) {
+    *out += "\"\"";
+    return;
+  }
+  AppendCsvField(text, out);
+}
+
 class CsvSink final : public TextSink {
  public:
   using TextSink::TextSink;
@@ -415,7 +450,7 @@ class CsvSink final : public TextSink {
     for (int64_t r = 0; r < batch.num_rows(); ++r) {
       for (int c = 0; c < batch.num_columns(); ++c) {
         if (c > 0) buffer_ += ',';
-        AppendCsvField(FormatCell(*batch.column(c), r, ""), &buffer_);
+        AppendCsvCell(*batch.column(c), r, &buffer_);
       }
       buffer_ += '\n';
       QUIVER_RETURN_NOT_OK(MaybeFlush());

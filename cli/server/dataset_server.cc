@@ -40,7 +40,7 @@ json DatasetJson(const store::DatasetInfo& info, bool with_files) {
                            {"rows", file.rows},
                            {"batches", file.batches},
                            {"bytes", file.bytes},
-                           {"format", file.file_format ? "file" : "stream"}});
+                           {"format", file.csv ? "csv" : file.file_format ? "file" : "stream"}});
     }
     out["file_list"] = std::move(files);
   }

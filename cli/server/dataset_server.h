@@ -19,7 +19,8 @@
 // Errors carry the store's statuses: an unknown dataset is a KeyError (gRPC NOT_FOUND),
 // a bad path, ticket or command Invalid (INVALID_ARGUMENT), an existing dataset on
 // create AlreadyExists, a dataset being written a Flight Unavailable error, an upload
-// over the quota a CapacityError.
+// over the quota Invalid (INVALID_ARGUMENT: pyarrow's ArrowInvalid; the message says
+// the quota and what to do).
 #pragma once
 
 #include <atomic>

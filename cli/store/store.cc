@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/csv.h"
 #include "quiver/flight/status.h"
 #include "quiver/ipc/reader.h"
 
@@ -136,7 +137,8 @@ Result<PutMode> ParsePutMode(std::string_view text) {
 
 bool IsDataFileName(std::string_view name) {
   if (name.empty() || name.front() == '.') return false;
-  return EndsWith(name, ".arrow") || EndsWith(name, ".arrows") || EndsWith(name, ".feather");
+  return EndsWith(name, ".arrow") || EndsWith(name, ".arrows") || EndsWith(name, ".feather") ||
+         IsCsvFileName(name);
 }
 
 // ---------------------------------------------------------------------------
@@ -193,9 +195,23 @@ struct DatasetStore::Summary {
   int64_t rows = 0;
   int64_t batches = 0;
   bool file_format = true;
+  bool csv = false;
 };
 
 Result<std::shared_ptr<RecordBatchReader>> DatasetStore::OpenDataFile(const std::string& file_path) {
+  if (IsCsvFileName(file_path)) {
+    // The types come from the summary (one pass over the file, cached); the reader
+    // then converts batch by batch.
+    QUIVER_ASSIGN_OR_RAISE(FileStat stat, StatFile(file_path));
+    QUIVER_ASSIGN_OR_RAISE(auto summary, Summarize(file_path, stat));
+    CsvReadOptions options;
+    options.delimiter = CsvDelimiterFor(file_path);
+    options.source = file_path;
+    options.schema = summary->schema;
+    options.scan = false;
+    QUIVER_ASSIGN_OR_RAISE(auto csv, CsvFile::OpenPath(file_path, std::move(options)));
+    return csv->MakeReader();
+  }
   QUIVER_ASSIGN_OR_RAISE(std::shared_ptr<io::BufferReader> input, io::MemoryMappedFile::Open(file_path));
   QUIVER_ASSIGN_OR_RAISE(int64_t size, input->GetSize());
   QUIVER_ASSIGN_OR_RAISE(auto head, input->ReadAt(0, std::min<int64_t>(size, 6)));
@@ -226,7 +242,18 @@ Result<std::shared_ptr<DatasetStore::Summary>> DatasetStore::Summarize(const std
   QUIVER_ASSIGN_OR_RAISE(auto head, input->ReadAt(0, std::min<int64_t>(size, 6)));
   auto summary = std::make_shared<Summary>();
   const std::string context = "while reading '" + file_path + "'";
-  if (head->size() == 6 && std::string_view(reinterpret_cast<const char*>(head->data()), 6) == kFileMagic) {
+  if (IsCsvFileName(file_path)) {
+    CsvReadOptions csv_options;
+    csv_options.delimiter = CsvDelimiterFor(file_path);
+    csv_options.source = file_path;
+    QUIVER_ASSIGN_OR_RAISE(auto text, input->ReadAt(0, size));
+    QUIVER_ASSIGN_OR_RAISE(auto csv, CsvFile::Open(std::move(text), std::move(csv_options)));
+    summary->schema = csv->schema();
+    summary->rows = csv->num_rows();
+    summary->batches = csv->num_batches();
+    summary->file_format = false;
+    summary->csv = true;
+  } else if (head->size() == 6 && std::string_view(reinterpret_cast<const char*>(head->data()), 6) == kFileMagic) {
     auto opened = ipc::RecordBatchFileReader::Open(input, options);
     if (!opened.ok()) return opened.status().WithContext(context);
     std::shared_ptr<ipc::RecordBatchFileReader> reader = *opened;
@@ -437,6 +464,7 @@ Result<std::vector<DataFile>> DatasetStore::ScanFiles(const std::string& dir, co
     file.batches = (*summary)->batches;
     file.bytes = file.stat.size;
     file.file_format = (*summary)->file_format;
+    file.csv = (*summary)->csv;
     files.push_back(std::move(file));
   }
   return files;
@@ -547,7 +575,7 @@ Result<std::shared_ptr<RecordBatchReader>> DatasetStore::OpenFile(const DatasetP
   }
   QUIVER_RETURN_NOT_OK(CheckPathComponent(file, file));
   if (!IsDataFileName(file)) {
-    return Status::Invalid("'", file, "' is not a data file name (expected *.arrow, *.arrows or *.feather)");
+    return Status::Invalid("'", file, "' is not a data file name (expected *.arrow, *.arrows, *.feather, *.csv or *.tsv)");
   }
   std::string absolute, resolved;
   QUIVER_RETURN_NOT_OK(ResolveDirectory(path, &absolute, &resolved));
@@ -604,8 +632,10 @@ Status DatasetStore::MoveToTrash(const DatasetPath& path, const std::string& dir
                                  const std::string& name) {
   const std::string from = dir + "/" + name;
   QUIVER_ASSIGN_OR_RAISE(std::string id, RandomHex(12));
-  // Named by the id alone: "<id>-<name>" could pass NAME_MAX for a long name.
-  const std::string trash_path = root_ + "/" + std::string(kStoreDirName) + "/trash/" + id + ".arrow";
+  // Named by the id alone: "<id>-<name>" could pass NAME_MAX for a long name. CSV
+  // files keep their extension, which says how to read them.
+  const std::string extension = IsCsvFileName(name) ? name.substr(name.size() - 4) : ".arrow";
+  const std::string trash_path = root_ + "/" + std::string(kStoreDirName) + "/trash/" + id + extension;
   ForgetSummary(from);
   if (::rename(from.c_str(), trash_path.c_str()) != 0) {
     if (errno != EXDEV) {
@@ -746,9 +776,14 @@ Status DatasetWriter::Write(const RecordBatch& batch) {
   if (limit > 0 && bytes_written() > limit) {
     const int64_t written = bytes_written();
     Abort();
-    return Status::CapacityError("upload to '", path_.ToString(), "' exceeds the server's quota of ",
-                                 limit, " bytes (", written,
-                                 " bytes so far); the upload was discarded");
+    // Invalid (gRPC INVALID_ARGUMENT), as gRPC's own refusal of an oversize message
+    // (RESOURCE_EXHAUSTED) reaches Flight clients: pyarrow raises ArrowInvalid for
+    // both, the class of its own FlightWriteSizeExceededError. Not Unavailable:
+    // sending the same upload again cannot succeed.
+    return Status::Invalid("upload to '", path_.ToString(), "' exceeds the server's quota of ", limit,
+                           " bytes (", written,
+                           " bytes so far); the upload was discarded: send less, or raise the "
+                           "server's --max-upload-bytes");
   }
   return Status::OK();
 }

@@ -3,7 +3,8 @@
 //
 // Layout. Every folder under the root that directly holds data files (*.arrow,
 // *.feather -- the IPC file format -- or *.arrows, the IPC stream format; the
-// format is told by the file's magic, not its name) is a dataset, named by its
+// format is told by the file's magic, not its name; or CSV text, *.csv and *.tsv,
+// read as common/csv.h says, types inferred) is a dataset, named by its
 // path below the root ("sales/2024"). Its rows are its files' rows, files in name
 // order. Files the store writes are named "part-<8-digit sequence>-<random>.arrow",
 // unique forever, so a name identifies one immutable content. Names starting with
@@ -90,8 +91,10 @@ struct DataFile {
   int64_t rows = 0;
   int64_t batches = 0;
   int64_t bytes = 0;
-  /// True for the IPC file format, false for the stream format.
+  /// True for the IPC file format, false for the stream format (and CSV).
   bool file_format = true;
+  /// True for CSV text (*.csv, *.tsv).
+  bool csv = false;
   FileStat stat;
 };
 
@@ -141,8 +144,8 @@ class DatasetWriter {
   /// Sets the upload's schema: for append, it must equal the dataset's (field names,
   /// types and nullability; metadata is ignored).
   Status Begin(SchemaPtr schema);
-  /// Writes a batch of the Begin schema to the temporary file. Fails with
-  /// CapacityError once the upload grows past the store's max_upload_bytes.
+  /// Writes a batch of the Begin schema to the temporary file. Fails with Invalid
+  /// (and aborts the upload) once it grows past the store's max_upload_bytes.
   Status Write(const RecordBatch& batch);
   /// Validates, syncs and publishes the upload (see the file comment). After an
   /// error the upload is aborted and the dataset untouched.
@@ -277,7 +280,8 @@ inline constexpr std::string_view kStoreDirName = ".quiver";
 inline constexpr std::string_view kTempPrefix = ".quiver-tmp-";
 inline constexpr std::string_view kJournalPrefix = ".quiver-replace-";
 
-/// True for names the store reads as data (by extension: .arrow, .arrows, .feather).
+/// True for names the store reads as data (by extension: .arrow, .arrows, .feather,
+/// .csv, .tsv).
 bool IsDataFileName(std::string_view name);
 
 }  // namespace quiver::cli::store

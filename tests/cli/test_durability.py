@@ -7,6 +7,7 @@ import threading
 import pyarrow as pa
 import pyarrow.flight as flight
 import pyarrow.ipc as ipc
+import pytest
 
 from conftest import QUIVER, read_ipc, run, temp_files, wait_for, write_ipc
 
@@ -195,11 +196,36 @@ def test_quota_refuses_oversize_uploads(make_server, tmp_path):
     server = make_server(None, "--max-upload-bytes", "10KiB")
     big = write_ipc(tmp_path / "big.arrow", pa.table({"x": list(range(5000))}))
     proc = run("put", server.location, "big", big, check=1)
-    # A CapacityError on the server; over gRPC it is UNKNOWN, which pyarrow (and so
-    # quiver) reports as FlightServerError, with the server's message.
-    assert proc.stderr.startswith("error: FlightServerError: upload to 'big' exceeds the server's quota of 10240 bytes")
+    # Refused as invalid input (INVALID_ARGUMENT), as pyarrow reports an oversize
+    # write: ArrowInvalid, with the server's message saying what to do.
+    assert proc.stderr.startswith(
+        "error: ArrowInvalid: upload to 'big' exceeds the server's quota of 10240 bytes"), proc.stderr
+    assert "--max-upload-bytes" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
     assert json.loads(run("ls", server.location, "--json", check=0).stdout) == []
     assert temp_files(server.root) == []
     small = write_ipc(tmp_path / "small.arrow", pa.table({"x": [1]}))
     run("put", server.location, "small", small, check=0)
-    assert read_ipc(small).equals(pa.table({"x": [1]}))
+    assert column(server.location, "small") == [1]
+
+
+def test_quota_as_pyarrow_sees_it(make_server):
+    server = make_server(None, "--max-upload-bytes", "10KiB")
+    client = flight.connect(server.location)
+    # Many small batches: the store counts the bytes written and stops at the quota.
+    table = pa.table({"x": list(range(5000))})
+    with pytest.raises(pa.ArrowInvalid, match="exceeds the server's quota of 10240 bytes"):
+        writer, _ = client.do_put(flight.FlightDescriptor.for_path("many"), table.schema)
+        for batch in table.to_batches(max_chunksize=100):
+            writer.write_batch(batch)
+        writer.close()
+    # One message far past the quota: gRPC refuses it before it is held in memory
+    # (RESOURCE_EXHAUSTED), which pyarrow also raises as ArrowInvalid.
+    huge = pa.table({"x": list(range(400_000))})
+    with pytest.raises(pa.ArrowInvalid):
+        writer, _ = client.do_put(flight.FlightDescriptor.for_path("huge"), huge.schema)
+        writer.write_table(huge)
+        writer.close()
+    assert [i.descriptor.path for i in client.list_flights()] == []
+    assert temp_files(server.root) == []
+    assert json.loads(run("action", server.location, "health", check=0).stdout)["status"] == "ok"

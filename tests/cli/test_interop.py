@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.flight as flight
 import pytest
 
-from conftest import read_ipc, run, write_ipc
+from conftest import LIMIT, read_ipc, run, write_ipc
 
 
 # ---------------------------------------------------------------------------
@@ -65,6 +65,9 @@ def test_pyarrow_lists_gets_and_puts(server):
 def test_pyarrow_actions_and_exchange(server):
     client = flight.connect(server.location)
     assert [a.type for a in client.list_actions()] == ["list_tables", "get_stats", "drop", "rename", "health"]
+    # Each is described: what its body is and what it answers.
+    for action in client.list_actions():
+        assert len(action.description) > 20, action
     tables = [json.loads(r.body.to_pybytes()) for r in client.do_action(flight.Action("list_tables", b"shop"))]
     assert tables == [{"path": "shop/orders", "rows": 250, "bytes": tables[0]["bytes"], "files": 1,
                        "modified_ns": tables[0]["modified_ns"]}]
@@ -240,6 +243,37 @@ def test_get_fetches_endpoints_from_their_own_servers(make_server, tmp_path):
         assert read_ipc(target).column("x").to_pylist() == [1, 2, 3, 4, 5]
     finally:
         directory.shutdown()
+        thread.join()
+
+
+class RendezvousServer(TableServer):
+    """Each do_get waits until the other endpoint's do_get has started too: a client
+    that fetched the endpoints one after the other would never get past the first."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.barrier = threading.Barrier(2, timeout=LIMIT)
+
+    def do_get(self, context, ticket):
+        try:
+            self.barrier.wait()
+        except threading.BrokenBarrierError:
+            raise flight.FlightServerError("the endpoints were not fetched at the same time")
+        return super().do_get(context, ticket)
+
+
+def test_get_fetches_the_endpoints_in_parallel(tmp_path):
+    server = RendezvousServer()
+    server.tables["pair"] = pa.table({"x": list(range(10))})
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        target = tmp_path / "pair.arrow"
+        run("get", f"grpc://localhost:{server.port}", "pair", "-o", target, "-q", check=0)
+        # Both halves arrived, written in endpoint order.
+        assert read_ipc(target).column("x").to_pylist() == list(range(10))
+    finally:
+        server.shutdown()
         thread.join()
 
 

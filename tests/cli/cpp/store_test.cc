@@ -311,7 +311,7 @@ TEST_F(StoreTest, QuotaRefusesOversizeUploads) {
   ids += "]";
   names += "]";
   EXPECT_THAT(Put("big", PutMode::kCreate, {MakeBatch(ids, names)}),
-              StatusIs(StatusCode::CapacityError, HasSubstr("exceeds the server's quota of 2000 bytes")));
+              StatusIs(StatusCode::Invalid, HasSubstr("exceeds the server's quota of 2000 bytes")));
   EXPECT_FALSE(fs::exists(root_ + "/big"));
   EXPECT_OK(Put("small", PutMode::kCreate, {MakeBatch("[1]", R"(["a"])")}));
 }
@@ -439,6 +439,43 @@ TEST_F(StoreTest, ReadsFilesPlacedByHandInBothFormats) {
   EXPECT_THAT(IdsOf("hand"), ElementsAre(1, 2, 3));
   ASSERT_OK_AND_ASSIGN(auto stream_file, store_->OpenFile(P("hand"), "b.arrows"));
   EXPECT_THAT(ReadIds(stream_file.get()), IsOkAndHolds(ElementsAre(3)));
+}
+
+TEST_F(StoreTest, ReadsCsvFilesPlacedByHand) {
+  fs::create_directories(root_ + "/csv");
+  // Column types inferred: id int64, name string -- IdSchema(), so the store's own
+  // uploads can append to it.
+  std::ofstream(root_ + "/csv/a.csv") << "id,name\n1,\"a, quoted\"\n2,b\n";
+  std::ofstream(root_ + "/csv/b.tsv") << "id\tname\n3\tc\n";
+  ASSERT_OK_AND_ASSIGN(auto info, store_->Describe(P("csv")));
+  EXPECT_TRUE(info.schema->Equals(*IdSchema())) << info.schema->ToString();
+  EXPECT_EQ(info.total_rows, 3);
+  ASSERT_EQ(info.files.size(), 2u);
+  EXPECT_TRUE(info.files[0].csv);
+  EXPECT_EQ(info.files[0].rows, 2);
+  EXPECT_THAT(IdsOf("csv"), ElementsAre(1, 2, 3));
+  ASSERT_OK_AND_ASSIGN(auto one, store_->OpenFile(P("csv"), "b.tsv"));
+  EXPECT_THAT(ReadIds(one.get()), IsOkAndHolds(ElementsAre(3)));
+
+  ASSERT_OK(Put("csv", PutMode::kAppend, {MakeBatch("[4]", R"(["d"])")}));
+  EXPECT_THAT(IdsOf("csv"), ElementsAre(1, 2, 3, 4));
+  // A replace moves the CSV files aside; a ticket for one still reads it.
+  ASSERT_OK(Put("csv", PutMode::kReplace, {MakeBatch("[5]", R"(["e"])")}));
+  EXPECT_THAT(IdsOf("csv"), ElementsAre(5));
+  EXPECT_FALSE(fs::exists(root_ + "/csv/a.csv"));
+  ASSERT_OK_AND_ASSIGN(auto old, store_->OpenFile(P("csv"), "a.csv"));
+  EXPECT_THAT(ReadIds(old.get()), IsOkAndHolds(ElementsAre(1, 2)));
+
+  // A malformed CSV file hides its own dataset only, naming the file and line.
+  fs::create_directories(root_ + "/broken");
+  std::ofstream(root_ + "/broken/x.csv") << "a,b\n1,2\n3\n";
+  EXPECT_THAT(store_->Describe(P("broken")),
+              StatusIs(StatusCode::Invalid, HasSubstr("x.csv' line 3: 1 field, but the header has 2")));
+  std::vector<Status> problems;
+  ASSERT_OK_AND_ASSIGN(auto listed, store_->List(DatasetPath(), &problems));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].path.ToString(), "csv");
+  ASSERT_EQ(problems.size(), 1u);
 }
 
 TEST_F(StoreTest, ReportsMixedSchemasAndCorruptFiles) {
