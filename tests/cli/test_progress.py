@@ -41,6 +41,13 @@ def test_get_and_put_draw_progress_on_a_terminal(server, tmp_path):
     assert code == 0
     assert "put uploaded [" in shown and "10000 rows" in shown
 
+    # A CSV upload knows its row count from the first pass: the bar runs by rows.
+    csv = tmp_path / "u.csv"
+    csv.write_text("x\n" + "".join(f"{i}\n" for i in range(5000)))
+    code, shown = run_on_terminal("put", server.location, "from_csv", csv)
+    assert code == 0
+    assert "put from_csv [" in shown and "5000 / 5000 rows" in shown and "100%" in shown
+
 
 def test_no_progress_with_quiet_or_in_a_pipe(server, tmp_path):
     code, shown = run_on_terminal("get", server.location, "weather/readings", "-o", tmp_path / "q.arrow", "-q")
