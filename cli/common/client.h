@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "quiver/flight/auth.h"
 #include "quiver/flight/client.h"
 #include "quiver/result.h"
 
@@ -73,7 +74,7 @@ flight::FlightDescriptor MakeDescriptor(const std::string& path, bool as_command
 /// "sales/2024" for a path descriptor, the command's text for a command.
 std::string DescriptorText(const flight::FlightDescriptor& descriptor);
 
-/// Standard base64 (RFC 4648, with padding).
-std::string Base64Encode(std::string_view bytes);
+/// Standard base64 (RFC 4648, with padding): the Flight library's.
+using flight::Base64Encode;
 
 }  // namespace quiver::cli
