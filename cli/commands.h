@@ -20,5 +20,6 @@ CommandRunner AddGetCommand(CLI::App* app);
 CommandRunner AddPutCommand(CLI::App* app);
 CommandRunner AddActionCommand(CLI::App* app);
 CommandRunner AddUsersCommand(CLI::App* app);
+CommandRunner AddBenchCommand(CLI::App* app);
 
 }  // namespace quiver::cli

@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
       "  quiver info LOCATION PATH             show a flight's schema, totals and endpoints\n"
       "  quiver get LOCATION PATH [-o FILE]    download a flight (to a table on screen by default)\n"
       "  quiver put LOCATION PATH FILE         upload an Arrow IPC file\n"
-      "  quiver action LOCATION [TYPE [BODY]]  run an action (no TYPE: list the actions)\n\n"
+      "  quiver action LOCATION [TYPE [BODY]]  run an action (no TYPE: list the actions)\n"
+      "  quiver bench [--server LOCATION]      benchmark Flight throughput and round trips\n\n"
       "LOCATION is a URI such as grpc://localhost:8815; it defaults to $QUIVER_LOCATION.\n"
       "Exit codes: 0 success, 1 failure, 2 usage error.",
       "quiver"};
@@ -40,10 +41,11 @@ int main(int argc, char** argv) {
   runners["put"] = AddPutCommand(&app);
   runners["action"] = AddActionCommand(&app);
   runners["users"] = AddUsersCommand(&app);
+  runners["bench"] = AddBenchCommand(&app);
   // CLI11 would call an unknown command a missing one; name it instead.
   if (argc > 1 && argv[1][0] != '-' && runners.count(argv[1]) == 0) {
     std::cerr << "error: usage: unknown command '" << argv[1]
-              << "'; the commands are serve, ls, info, get, put and action (see quiver --help)"
+              << "'; the commands are serve, ls, info, get, put, action and bench (see quiver --help)"
               << std::endl;
     return kExitUsage;
   }
