@@ -602,7 +602,7 @@ void PrintTable(const json& r) {
 
 CommandRunner AddBenchCommand(CLI::App* app) {
   auto args = std::make_shared<BenchArgs>();
-  CLI::App* cmd = app->add_subcommand("bench", "Benchmark Flight throughput and round trips (see bench/README.md)");
+  CLI::App* cmd = app->add_subcommand("bench", "Benchmark Flight throughput and round trips (bench/run compares with pyarrow)");
   cmd->add_option("--num-streams", args->num_streams, "Concurrent streams (endpoints), each on its own connection")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--num-threads", args->num_threads, "Client threads (default: one per stream)")
