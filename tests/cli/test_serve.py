@@ -35,6 +35,24 @@ def test_paths_that_escape_the_root_are_refused(make_server, tmp_path):
                    b'{"path": "x", "file": "../../outside/secret.arrow"}']:
         with pytest.raises(flight.FlightError if False else pa.ArrowInvalid):
             client.do_get(flight.Ticket(ticket)).read_all()
+    for descriptor in [flight.FlightDescriptor.for_path("/etc"),
+                       flight.FlightDescriptor.for_path("..", "outside"),
+                       flight.FlightDescriptor.for_path("link"),
+                       flight.FlightDescriptor.for_command(b'{"path": "/etc/passwd"}')]:
+        with pytest.raises(pa.ArrowInvalid):
+            client.get_flight_info(descriptor)
+    # Actions cannot reach out either: not by drop, not by renaming into or out of a link.
+    run("put", server.location, "inside", tmp_path / "up.arrow", check=0)
+    proc = run("action", server.location, "drop", "link", check=1)
+    assert "leaves the served root" in proc.stderr
+    proc = run("action", server.location, "rename", '{"from": "inside", "to": "link/moved"}', check=1)
+    assert "leaves the served root" in proc.stderr
+    proc = run("action", server.location, "rename", '{"from": "link", "to": "stolen"}', check=1)
+    assert "leaves the served root" in proc.stderr
+    proc = run("action", server.location, "rename", '{"from": "inside", "to": "../moved"}', check=1)
+    assert proc.stderr.startswith("error: ArrowInvalid: ")
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.arrow"]
+    assert [e["path"] for e in json.loads(run("ls", server.location, "--json", check=0).stdout)] == ["inside"]
     # The server is still up and well.
     assert json.loads(run("action", server.location, "health", check=0).stdout)["status"] == "ok"
 
