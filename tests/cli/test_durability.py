@@ -1,6 +1,7 @@
 """Durability: an acknowledged put is never lost, a failed one leaves no trace."""
 
 import json
+import signal
 import subprocess
 import threading
 
@@ -113,6 +114,25 @@ def test_a_server_killed_mid_put_restarts_clean(make_server, tmp_path):
     assert temp_files(server.root) == []
     assert "removed 1 unfinished upload(s)" in server.log()
     assert column(server.location, "data") == [1]
+    server.stop()
+
+
+def test_shutdown_lets_an_upload_in_flight_commit(make_server, tmp_path):
+    """SIGTERM during a put: the upload may finish within the grace period, and what
+    was acknowledged is there after a restart."""
+    server = make_server(None, "--grace", "600")
+    upload = StdinPut(server.location, "late", pa.schema([("x", pa.int64())]))
+    upload.send(pa.table({"x": [1, 2]}))
+    wait_for(lambda: temp_files(server.root), "the upload's temporary file")
+    server.signal(signal.SIGTERM)
+    wait_for(lambda: "finishing the calls in flight" in server.log(), "the server to start draining")
+    upload.send(pa.table({"x": [3]}))
+    code, out, err = upload.finish()
+    assert code == 0, err
+    assert "put late: 3 rows (create)" in out
+    assert server.wait() == 0
+    server.restart()
+    assert column(server.location, "late") == [1, 2, 3]
     server.stop()
 
 
