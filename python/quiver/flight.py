@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import enum
+import re
 import threading
 import time
 from collections import namedtuple
@@ -74,6 +75,9 @@ __all__ = [
     "CallInfo", "ClientAuthHandler", "ClientMiddleware", "ClientMiddlewareFactory", "FlightMethod",
     "ServerAuthHandler", "ServerMiddleware", "ServerMiddlewareFactory",
     "BasicAuth", "CertKeyPair", "FlightDataStream", "TracingServerMiddlewareFactory",
+    "TracingServerMiddleware", "TracingClientMiddlewareFactory", "ClientCookieMiddlewareFactory",
+    "HeaderAuthServerMiddlewareFactory",
+    "current_trace_context",
 ]
 
 CertKeyPair = namedtuple("CertKeyPair", ["cert", "key"])
@@ -187,11 +191,111 @@ class ServerMiddleware:
         pass
 
 
+# The W3C Trace Context headers (https://www.w3.org/TR/trace-context/).
+_TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+_tracing = threading.local()
+
+
+def _valid_traceparent(value):
+    match = _TRACEPARENT.match(value)
+    if match is None:
+        return False
+    version, trace_id, parent_id, _ = match.groups()
+    return version != "ff" and trace_id != "0" * 32 and parent_id != "0" * 16
+
+
+def current_trace_context():
+    """The trace context of the server call this thread is handling (a dict with
+    'traceparent' and maybe 'tracestate'), or an empty dict outside one."""
+    return dict(getattr(_tracing, "context", None) or {})
+
+
+class TracingServerMiddleware(ServerMiddleware):
+    """The trace context a call arrived with: `trace_context` is a dict with the
+    W3C 'traceparent' (when the client sent a valid one) and 'tracestate'."""
+
+    def __init__(self, trace_context):
+        self.trace_context = trace_context
+        self._previous = getattr(_tracing, "context", None)
+        _tracing.context = trace_context
+
+    def call_completed(self, exception):
+        _tracing.context = self._previous
+
+
 class TracingServerMiddlewareFactory(ServerMiddlewareFactory):
-    """pyarrow's OpenTelemetry server span. Quiver has no OpenTelemetry support,
-    so, as pyarrow built without it, this takes no part in any call."""
+    """Extracts the W3C `traceparent`/`tracestate` headers of each call; handlers
+    read them with context.get_middleware(key).trace_context, and a
+    TracingClientMiddlewareFactory passes them on to the calls a handler makes.
+    An invalid traceparent is dropped (with its tracestate), as the W3C
+    specification asks. Quiver records no spans itself (no OpenTelemetry)."""
 
     def start_call(self, info, headers):
+        trace_context = {}
+        parents = headers.get("traceparent", [])
+        if len(parents) == 1 and _valid_traceparent(parents[0].strip()):
+            trace_context["traceparent"] = parents[0].strip()
+            states = [state.strip() for state in headers.get("tracestate", []) if state.strip()]
+            if states:
+                trace_context["tracestate"] = ",".join(states)
+        return TracingServerMiddleware(trace_context)
+
+
+class _TracingClientMiddleware(ClientMiddleware):
+    def __init__(self, trace_context):
+        self._trace_context = trace_context
+
+    def sending_headers(self):
+        return {key: value for key, value in self._trace_context.items() if key in ("traceparent", "tracestate")}
+
+
+class TracingClientMiddlewareFactory(ClientMiddlewareFactory):
+    """Propagates a W3C trace context with every call: `trace_context` (a dict,
+    or a callable returning one), else the context of the server call the
+    calling thread is handling (see TracingServerMiddlewareFactory)."""
+
+    def __init__(self, trace_context=None):
+        self._trace_context = trace_context
+
+    def start_call(self, info):
+        source = self._trace_context
+        trace_context = source() if callable(source) else source
+        if trace_context is None:
+            trace_context = current_trace_context()
+        if not trace_context or not _valid_traceparent(str(trace_context.get("traceparent", ""))):
+            return None
+        return _TracingClientMiddleware(trace_context)
+
+
+class HeaderAuthServerMiddlewareFactory(ServerMiddlewareFactory):
+    """Basic/Bearer header authentication for a server, ready to install
+    (middleware={"auth": HeaderAuthServerMiddlewareFactory(check)}).
+
+    A Handshake carrying `authorization: Basic ...` (the client's
+    authenticate_basic_token) is checked with check_password(user, password),
+    which returns True to accept; the answer carries `authorization: Bearer
+    <token>` (random, valid for token_lifetime seconds). Every other call must
+    carry that Bearer header (or valid Basic credentials), else it is refused
+    with FlightUnauthenticatedError before any handler runs;
+    context.peer_identity() is the user name. It runs inside the C++ server, so
+    start_call is never called."""
+
+    def __init__(self, check_password, token_lifetime=12 * 3600):
+        if not callable(check_password):
+            raise TypeError("check_password must be callable: check_password(user, password) -> bool")
+        self.check_password = check_password
+        self.token_lifetime = int(token_lifetime)
+
+    def start_call(self, info, headers):
+        return None
+
+
+class ClientCookieMiddlewareFactory(ClientMiddlewareFactory):
+    """Keeps the cookies servers set (set-cookie) and sends them back (cookie) on
+    the client's later calls, until they expire. Apache Arrow's cookie
+    middleware; it runs inside the C++ client, so start_call is never called."""
+
+    def start_call(self, info):
         return None
 
 
@@ -268,13 +372,79 @@ def _header_pairs(headers):
 
 
 def _headers_dict(pairs):
-    """pyarrow's form of call headers: {str key: [str values]}."""
+    """pyarrow's form of call headers: {str key: [values]}, the values str, or
+    bytes for binary ("-bin") headers."""
     out = {}
     for key, value in pairs:
         k = key.decode("latin-1") if isinstance(key, bytes) else key
-        v = value.decode("latin-1") if isinstance(value, bytes) else value
+        if k.endswith("-bin"):
+            v = bytes(value) if isinstance(value, (bytes, bytearray, memoryview)) else value.encode("latin-1")
+        else:
+            v = value.decode("latin-1") if isinstance(value, bytes) else value
         out.setdefault(k, []).append(v)
     return out
+
+
+_METHODS_BY_RPC = {
+    "Handshake": FlightMethod.HANDSHAKE,
+    "ListFlights": FlightMethod.LIST_FLIGHTS,
+    "GetFlightInfo": FlightMethod.GET_FLIGHT_INFO,
+    "PollFlightInfo": FlightMethod.POLL_FLIGHT_INFO,
+    "GetSchema": FlightMethod.GET_SCHEMA,
+    "DoGet": FlightMethod.DO_GET,
+    "DoPut": FlightMethod.DO_PUT,
+    "DoExchange": FlightMethod.DO_EXCHANGE,
+    "DoAction": FlightMethod.DO_ACTION,
+    "ListActions": FlightMethod.LIST_ACTIONS,
+}
+
+
+class _ClientMiddlewareCall:
+    """The Python middleware of one client call. The C++ client drives it: it
+    sends headers() with the call and calls complete() once, on the thread that
+    finished the call (read to the end, closed, or dropped the stream)."""
+
+    def __init__(self, started):
+        self._started = started
+
+    def headers(self):
+        pairs = []
+        for middleware in self._started:
+            if hasattr(middleware, "sending_headers"):
+                pairs.extend(_header_pairs(middleware.sending_headers()))
+        return pairs
+
+    def complete(self, headers, trailers, exception):
+        # As Apache Arrow: received_headers gets the server's initial headers, or
+        # its trailers when it answered with trailers only (most errors).
+        initial = _headers_dict(headers if headers else trailers)
+        trailing = _headers_dict(trailers)
+        for middleware in self._started:
+            if hasattr(middleware, "received_headers"):
+                middleware.received_headers(initial)
+            if hasattr(middleware, "received_trailers"):
+                middleware.received_trailers(trailing)
+            if hasattr(middleware, "call_completed"):
+                middleware.call_completed(exception)
+
+
+def _start_client_middleware(factories):
+    """What the C++ client calls as each call starts, with the RPC's name."""
+
+    def start(rpc_name):
+        info = CallInfo(_METHODS_BY_RPC.get(rpc_name, FlightMethod.INVALID))
+        started = []
+        for factory in factories:
+            try:
+                middleware = factory.start_call(info)
+            except BaseException as exc:
+                _ClientMiddlewareCall(started).complete([], [], exc)
+                raise
+            if middleware is not None:
+                started.append(middleware)
+        return _ClientMiddlewareCall(started) if started else None
+
+    return start
 
 
 class _HandshakeSession:
@@ -362,10 +532,14 @@ class FlightClient:
     def __init__(self, location, tls_root_certs=None, *, cert_chain=None, private_key=None,
                  override_hostname=None, middleware=None, write_size_limit_bytes=None,
                  disable_server_verification=False, generic_options=None):
+        self._middleware = list(middleware or [])
+        cookies = any(isinstance(f, ClientCookieMiddlewareFactory) for f in self._middleware)
+        python_factories = [f for f in self._middleware if not isinstance(f, ClientCookieMiddlewareFactory)]
         self._impl = _f._Client(_location_of(location), tls_root_certs, cert_chain, private_key,
                                 override_hostname, bool(disable_server_verification),
-                                write_size_limit_bytes, generic_options)
-        self._middleware = list(middleware or [])
+                                write_size_limit_bytes, generic_options,
+                                _start_client_middleware(python_factories) if python_factories else None,
+                                cookies)
         self._token = None
 
     def _options(self, options, extra=()):
@@ -381,30 +555,8 @@ class FlightClient:
                                  read_options=options.read_options)
 
     def _call(self, name, fn, options):
-        started = []
-        extra = []
-        for factory in self._middleware:
-            middleware = factory.start_call(CallInfo(_METHODS[name]))
-            if middleware is not None:
-                started.append(middleware)
-                if hasattr(middleware, "sending_headers"):
-                    extra.extend(_header_pairs(middleware.sending_headers()))
-        try:
-            result = fn(self._options(options, extra))
-        except BaseException as exc:
-            for middleware in started:
-                if hasattr(middleware, "call_completed"):
-                    middleware.call_completed(exc)
-            raise
-        for middleware in started:
-            # The C++ client does not surface unary calls' response headers: they arrive empty.
-            if hasattr(middleware, "received_headers"):
-                middleware.received_headers({})
-            if hasattr(middleware, "received_trailers"):
-                middleware.received_trailers({})
-            if hasattr(middleware, "call_completed"):
-                middleware.call_completed(None)
-        return result
+        # Middleware runs inside the C++ client (see _start_client_middleware).
+        return fn(self._options(options))
 
     def authenticate(self, auth_handler, options=None):
         """Runs `auth_handler` over a Handshake call; its token goes with every later call."""
@@ -590,6 +742,18 @@ class FlightServerBase:
                  root_certificates=None, middleware=None):
         self.__auth_handler = auth_handler
         self.__middleware = dict(middleware or {})
+        if "arrow.py_server_middleware" in self.__middleware:
+            raise ValueError("the middleware key 'arrow.py_server_middleware' is reserved")
+        if sum(isinstance(f, TracingServerMiddlewareFactory) for f in self.__middleware.values()) > 1:
+            raise ValueError("at most one TracingServerMiddlewareFactory may be installed")
+        header_auth = [(key, f) for key, f in self.__middleware.items() if isinstance(f, HeaderAuthServerMiddlewareFactory)]
+        if len(header_auth) > 1:
+            raise ValueError("at most one HeaderAuthServerMiddlewareFactory may be installed")
+        # It runs in the C++ server; the rest are Python middleware.
+        self.__header_auth = None
+        for key, factory in header_auth:
+            self.__header_auth = (key, factory.check_password, factory.token_lifetime)
+            del self.__middleware[key]
         # Read by the C++ server before each call.
         self._quiver_has_auth = auth_handler is not None
         self._quiver_hooks = auth_handler is not None or bool(self.__middleware)
@@ -609,7 +773,8 @@ class FlightServerBase:
             certs = None
             if tls_certificates:
                 certs = [(c.cert, c.key) if hasattr(c, "cert") else tuple(c) for c in tls_certificates]
-            self.__impl.init(_location_of(location), certs, bool(verify_client), root_certificates)
+            self.__impl.init(_location_of(location), certs, bool(verify_client), root_certificates,
+                             self.__header_auth)
             self.__started = True
 
     @property

@@ -27,7 +27,9 @@
 
 #include "common.h"
 #include "io_internal.h"
+#include "quiver/flight/auth.h"
 #include "quiver/flight/client.h"
+#include "quiver/flight/middleware.h"
 #include "quiver/flight/server.h"
 #include "quiver/flight/status.h"
 #include "quiver/flight/stream.h"
@@ -390,6 +392,86 @@ void WriteMetadataTo(Writer& writer, nb::handle metadata) {
 
 // --- client
 
+/// The exception `status` raises in Python, as an object (not raised).
+nb::object ExceptionFor(const Status& status) {
+  SetPyErrorFromStatus(status);
+  PyObject* type = nullptr;
+  PyObject* value = nullptr;
+  PyObject* traceback = nullptr;
+  PyErr_Fetch(&type, &value, &traceback);
+  PyErr_NormalizeException(&type, &value, &traceback);
+  Py_XDECREF(type);
+  Py_XDECREF(traceback);
+  return value != nullptr ? nb::steal(value) : nb::none();
+}
+
+nb::list HeaderPairs(const CallHeaders& headers) {
+  nb::list pairs;
+  for (const auto& [key, value] : headers) pairs.append(nb::make_tuple(PyBytes(key), PyBytes(value)));
+  return pairs;
+}
+
+/// One call's Python client middleware: a flight.py _ClientMiddlewareCall,
+/// driven from the C++ client on the application's threads.
+class PyClientMiddleware final : public ClientMiddleware {
+ public:
+  PyClientMiddleware(PyObject* call, HeaderList headers) : call_(call), sending_(std::move(headers)) {}
+
+  void SendingHeaders(HeaderList* headers) override {
+    headers->insert(headers->end(), sending_.begin(), sending_.end());
+  }
+  void ReceivedHeaders(const CallHeaders& headers) override { headers_ = headers; }
+  void ReceivedTrailers(const CallHeaders& trailers) override { trailers_ = trailers; }
+  void CallCompleted(const Status& status) override {
+    if (!PythonIsAlive()) return;
+    nb::gil_scoped_acquire gil;
+    try {
+      nb::object exception = status.ok() ? nb::none() : ExceptionFor(status);
+      nb::handle(call_.get()).attr("complete")(HeaderPairs(headers_), HeaderPairs(trailers_), exception);
+    } catch (nb::python_error& e) {
+      // Nobody to raise to: the call's own outcome stands; Python reports the error.
+      e.restore();
+      PyErr_WriteUnraisable(call_.get());
+    }
+  }
+
+ private:
+  PyObjectHolder call_;
+  HeaderList sending_;
+  CallHeaders headers_;
+  CallHeaders trailers_;
+};
+
+/// Starts the Python middleware of each call through `starter(rpc_name)`
+/// (flight.py's _start_client_middleware): None, or a _ClientMiddlewareCall.
+class PyClientMiddlewareFactory final : public ClientMiddlewareFactory {
+ public:
+  explicit PyClientMiddlewareFactory(PyObject* starter) : starter_(starter) {}
+
+  Status StartCall(const CallInfo& info, std::unique_ptr<ClientMiddleware>* middleware) override {
+    if (!PythonIsAlive()) return Status::OK();
+    nb::gil_scoped_acquire gil;
+    try {
+      nb::object call = nb::handle(starter_.get())(std::string(ToString(info.method)));
+      if (call.is_none()) return Status::OK();
+      HeaderList headers;
+      for (nb::handle pair : call.attr("headers")()) {
+        headers.emplace_back(BytesOf(pair[0]), BytesOf(pair[1]));
+      }
+      *middleware = std::make_unique<PyClientMiddleware>(call.release().ptr(), std::move(headers));
+      return Status::OK();
+    } catch (nb::python_error& e) {
+      e.restore();
+      return HandlerError();  // a FlightError keeps its kind, as a handler's would
+    } catch (const StatusError& e) {
+      return e.status();
+    }
+  }
+
+ private:
+  PyObjectHolder starter_;
+};
+
 struct PyClient {
   std::shared_ptr<FlightClient> client;
 };
@@ -536,6 +618,9 @@ class PyServer final : public FlightServerBase {
  public:
   explicit PyServer(PyObject* owner) : owner_(owner) {}
 
+  /// Set before Init when a HeaderAuthServerMiddlewareFactory is installed under `key`.
+  void set_header_auth_key(std::string key) { header_auth_key_ = std::move(key); }
+
   Result<std::unique_ptr<FlightListing>> ListFlights(ServerCallContext& context, const Criteria& criteria) override {
     return Call<std::unique_ptr<FlightListing>>(context, "list_flights", [&](nb::object ctx) {
       nb::object result = Method("list_flights")(ctx, PyBytes(criteria.expression));
@@ -653,7 +738,15 @@ class PyServer final : public FlightServerBase {
       if (!PythonIsAlive()) return MakeFlightError(FlightStatusCode::Unavailable, "the Python interpreter is exiting");
       nb::gil_scoped_acquire gil;
       if (!nb::cast<bool>(nb::getattr(nb::handle(owner_), "_quiver_has_auth", nb::bool_(false)))) {
-        return FlightServerBase::Handshake(context, stream);
+        if (header_auth_key_.empty() || context.GetMiddleware(header_auth_key_) == nullptr) {
+          return FlightServerBase::Handshake(context, stream);
+        }
+        // The Basic/Bearer middleware checked this Handshake's credentials already.
+        nb::gil_scoped_release release;
+        while (true) {
+          QUIVER_ASSIGN_OR_RAISE(std::optional<std::string> payload, stream->Read());
+          if (!payload.has_value()) return Status::OK();
+        }
       }
     }
     auto result = Call<bool>(context, "handshake", [&](nb::object ctx) {
@@ -674,6 +767,8 @@ class PyServer final : public FlightServerBase {
   }
 
   PyObject* owner_;  // borrowed: the Python server object owns this server
+  /// The key of the HeaderAuthServerMiddlewareFactory, when one is installed.
+  std::string header_auth_key_;
 };
 
 struct PyServerBox {
@@ -1027,8 +1122,13 @@ void InitFlight(nb::module_& m) {
   nb::class_<PyClient>(fm, "_Client")
       .def("__init__", [](PyClient* self, nb::handle location, nb::handle tls_root_certs, nb::handle cert_chain,
                           nb::handle private_key, nb::handle override_hostname, bool disable_server_verification,
-                          std::optional<int64_t> write_size_limit_bytes, nb::handle generic_options) {
+                          std::optional<int64_t> write_size_limit_bytes, nb::handle generic_options,
+                          nb::handle middleware, bool cookies) {
         FlightClientOptions options;
+        if (cookies) options.middleware.push_back(MakeCookieMiddlewareFactory());
+        if (!middleware.is_none()) {
+          options.middleware.push_back(std::make_shared<PyClientMiddlewareFactory>(middleware.inc_ref().ptr()));
+        }
         if (!tls_root_certs.is_none()) options.tls_root_certs = BytesOf(tls_root_certs);
         if (!cert_chain.is_none()) options.cert_chain = BytesOf(cert_chain);
         if (!private_key.is_none()) options.private_key = BytesOf(private_key);
@@ -1054,7 +1154,7 @@ void InitFlight(nb::module_& m) {
       }, nb::arg("location"), nb::arg("tls_root_certs") = nb::none(), nb::arg("cert_chain") = nb::none(),
          nb::arg("private_key") = nb::none(), nb::arg("override_hostname") = nb::none(),
          nb::arg("disable_server_verification") = false, nb::arg("write_size_limit_bytes") = nb::none(),
-         nb::arg("generic_options") = nb::none())
+         nb::arg("generic_options") = nb::none(), nb::arg("middleware") = nb::none(), nb::arg("cookies") = false)
       .def("list_flights", [](PyClient& c, nb::handle criteria, nb::handle options) {
         Criteria crit{criteria.is_none() ? std::string() : BytesOf(criteria)};
         auto opts = CallOptions(options);
@@ -1269,8 +1369,30 @@ void InitFlight(nb::module_& m) {
         new (self) PyServerBox(std::make_shared<PyServer>(owner.ptr()));
       })
       .def("init", [](PyServerBox& s, nb::handle location, nb::handle tls_certificates, bool verify_client,
-                      nb::handle root_certificates) {
+                      nb::handle root_certificates, nb::handle header_auth) {
         FlightServerOptions options(ToLocation(location));
+        if (!header_auth.is_none()) {
+          // (key, check_password(user, password) -> bool, token lifetime in seconds)
+          nb::tuple spec = nb::cast<nb::tuple>(header_auth);
+          std::string key = nb::cast<std::string>(spec[0]);
+          auto check = std::make_shared<PyObjectHolder>(nb::object(spec[1]).release().ptr());
+          auto lifetime = std::chrono::seconds(nb::cast<int64_t>(spec[2]));
+          auto factory = std::make_shared<HeaderAuthServerMiddlewareFactory>(
+              [check](const std::string& user, const std::string& password) -> Status {
+                if (!PythonIsAlive()) return Status::Invalid("the Python interpreter is exiting");
+                nb::gil_scoped_acquire gil;
+                try {
+                  if (nb::cast<bool>(nb::handle(check->get())(user, password))) return Status::OK();
+                  return Status::Invalid("refused");
+                } catch (nb::python_error& e) {
+                  e.restore();
+                  return HandlerError();
+                }
+              },
+              lifetime);
+          options.middleware.emplace_back(key, std::move(factory));
+          s.server->set_header_auth_key(key);
+        }
         if (!tls_certificates.is_none()) {
           for (nb::handle pair : tls_certificates) {
             nb::tuple t = nb::cast<nb::tuple>(pair);
@@ -1282,7 +1404,7 @@ void InitFlight(nb::module_& m) {
         nb::gil_scoped_release release;
         Check(s.server->Init(options));
       }, nb::arg("location"), nb::arg("tls_certificates") = nb::none(), nb::arg("verify_client") = false,
-         nb::arg("root_certificates") = nb::none())
+         nb::arg("root_certificates") = nb::none(), nb::arg("header_auth") = nb::none())
       .def_prop_ro("port", [](PyServerBox& s) { return s.server->port(); })
       .def_prop_ro("location", [](PyServerBox& s) { return Unwrap(s.server->location()); })
       .def("serve", [](PyServerBox& s) {

@@ -44,10 +44,10 @@ def test_data_streams_share_the_seed_base_class():
     assert issubclass(flight.TracingServerMiddlewareFactory, flight.ServerMiddlewareFactory)
 
 
-def test_tracing_middleware_takes_no_part_and_read_next_reads_chunks():
+def test_tracing_middleware_without_trace_headers_and_read_next_reads_chunks():
     class Server(flight.FlightServerBase):
         def do_get(self, context, ticket):
-            assert context.get_middleware("tracing") is None
+            assert context.get_middleware("tracing").trace_context == {}
             batch = pa.record_batch([[1, 2]], names=["a"])
             return flight.GeneratorStream(batch.schema, iter([[batch, b"first"], (batch, None)]))
 

@@ -630,6 +630,87 @@ TEST_P(MiddlewareTest, AClientMiddlewareThatFailsStopsTheCallBeforeItIsSent) {
 INSTANTIATE_TEST_SUITE_P(Transports, MiddlewareTest, ::testing::Values(Transport::kTcp, Transport::kUnix),
                          testing::TransportName);
 
+// --- Cookies ------------------------------------------------------------------------------
+
+// Sets the cookies a request asks for (each x-set-cookie header becomes a
+// set-cookie response header) and records the cookie header each call carried.
+class CookieServerFactory final : public ServerMiddlewareFactory {
+ public:
+  class Middleware final : public ServerMiddleware {
+   public:
+    explicit Middleware(HeaderList to_set) : to_set_(std::move(to_set)) {}
+    void SendingHeaders(HeaderList* headers) override {
+      headers->insert(headers->end(), to_set_.begin(), to_set_.end());
+    }
+
+   private:
+    HeaderList to_set_;
+  };
+
+  Status StartCall(const CallInfo&, const ServerCallContext& context,
+                   std::shared_ptr<ServerMiddleware>* middleware) override {
+    const CallHeaders& headers = context.incoming_headers();
+    auto cookie = headers.find("cookie");
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      seen_.push_back(cookie != headers.end() ? cookie->second : "");
+    }
+    HeaderList to_set;
+    auto range = headers.equal_range("x-set-cookie");
+    for (auto it = range.first; it != range.second; ++it) to_set.emplace_back("set-cookie", it->second);
+    *middleware = std::make_shared<Middleware>(std::move(to_set));
+    return Status::OK();
+  }
+
+  std::string last_seen() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return seen_.empty() ? "<none>" : seen_.back();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> seen_;
+};
+
+TEST(CookieMiddleware, KeepsServerSetCookiesAcrossCallsUntilTheyExpire) {
+  IdentityServer server;
+  server.AddStandardData();
+  auto cookies = std::make_shared<CookieServerFactory>();
+  FlightServerOptions options(ListenLocation(Transport::kTcp));
+  options.middleware.emplace_back("cookies", cookies);
+  ASSERT_OK(server.Init(options));
+  ASSERT_OK_AND_ASSIGN(Location location, server.location());
+  FlightClientOptions client_options;
+  client_options.middleware.push_back(MakeCookieMiddlewareFactory());
+  ASSERT_OK_AND_ASSIGN(auto client, FlightClient::Connect(location, client_options));
+
+  auto call = [&](std::vector<std::string> set) {
+    FlightCallOptions call_options;
+    for (const std::string& value : set) call_options.headers.emplace_back("x-set-cookie", value);
+    EXPECT_OK(client->ListActions(call_options).status());
+    return cookies->last_seen();
+  };
+  EXPECT_EQ(call({"session=abc123; Path=/; HttpOnly", "theme=\"dark\"; Max-Age=3600"}), "");
+  EXPECT_EQ(call({}), "session=abc123; theme=dark");
+  // Streams carry and take cookies too.
+  FlightCallOptions stream_options;
+  stream_options.headers.emplace_back("x-set-cookie", "lang=en");
+  ASSERT_OK_AND_ASSIGN(auto reader, client->DoGet(stream_options, Ticket{"table:ints"}));
+  ASSERT_OK(reader->ToTable().status());
+  EXPECT_EQ(cookies->last_seen(), "session=abc123; theme=dark");
+  EXPECT_EQ(call({"theme=; Max-Age=0", "session=old; Expires=Thu, 01 Jan 1970 00:00:00 GMT"}),
+            "lang=en; session=abc123; theme=dark");
+  EXPECT_EQ(call({"not a cookie", "=nameless"}), "lang=en");
+  EXPECT_EQ(call({}), "lang=en");
+  // Another client has its own jar.
+  FlightClientOptions other_options;
+  other_options.middleware.push_back(MakeCookieMiddlewareFactory());
+  ASSERT_OK_AND_ASSIGN(auto other, FlightClient::Connect(location, other_options));
+  ASSERT_OK(other->ListActions().status());
+  EXPECT_EQ(cookies->last_seen(), "");
+  ASSERT_OK(server.Shutdown());
+}
+
 TEST(FlightMethodNames, RoundTrip) {
   for (FlightMethod method : {FlightMethod::kHandshake, FlightMethod::kListFlights, FlightMethod::kGetFlightInfo,
                               FlightMethod::kPollFlightInfo, FlightMethod::kGetSchema, FlightMethod::kDoGet,

@@ -13,7 +13,9 @@
 // Server middleware is registered under a key (FlightServerOptions::middleware)
 // and a handler finds its call's instance again with context.GetMiddleware(key).
 // Factories are shared by all calls and must be thread-safe; an instance belongs
-// to one call.
+// to one call. Client middleware runs on the application's threads: StartCall
+// and SendingHeaders on the one that makes the call, the end of the call on the
+// one that finishes it (reads to the end, closes, or destroys the stream).
 #pragma once
 
 #include <memory>
@@ -108,5 +110,12 @@ class QUIVER_EXPORT ClientMiddlewareFactory {
   /// the call. An error fails the call with that error; nothing is sent.
   virtual Status StartCall(const CallInfo& info, std::unique_ptr<ClientMiddleware>* middleware) = 0;
 };
+
+/// A client middleware that keeps the cookies servers set (`set-cookie`
+/// headers) and sends them back (`cookie`) on the client's later calls, as
+/// browsers do within one session: a cookie goes when its Max-Age is 0 or
+/// negative or its Expires date has passed. Install one factory per client
+/// (FlightClientOptions::middleware); the factory is the cookie jar.
+QUIVER_EXPORT std::shared_ptr<ClientMiddlewareFactory> MakeCookieMiddlewareFactory();
 
 }  // namespace quiver::flight

@@ -89,8 +89,7 @@ Result<std::unique_ptr<ClientCallMiddleware>> ClientCallMiddleware::Start(
 
 void ClientCallMiddleware::Complete(const CallHeaders& headers, const CallHeaders& trailers,
                                     const Status& status) {
-  if (completed_) return;
-  completed_ = true;
+  if (completed_.exchange(true)) return;
   for (const std::unique_ptr<ClientMiddleware>& middleware : middleware_) {
     middleware->ReceivedHeaders(headers);
     middleware->ReceivedTrailers(trailers);

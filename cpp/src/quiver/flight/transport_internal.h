@@ -17,6 +17,7 @@
 // slow peer slows only its own call.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -62,12 +63,13 @@ class ClientCallMiddleware {
       HeaderList* headers);
 
   /// Hands the server's headers, trailers and the call's status to every
-  /// middleware. Only the first call does anything.
+  /// middleware, on the calling thread. Only the first call does anything (it
+  /// may come from two threads: a DoPut's reader and writer).
   void Complete(const CallHeaders& headers, const CallHeaders& trailers, const Status& status);
 
  private:
   std::vector<std::unique_ptr<ClientMiddleware>> middleware_;
-  bool completed_ = false;
+  std::atomic<bool> completed_{false};
 };
 
 /// One DoGet, DoPut or DoExchange call, as the client sees it. Read() and the

@@ -356,6 +356,13 @@ class GrpcClientDataCall final : public ClientDataCall,
     RemoveHold();
     std::unique_lock<std::mutex> lock(mutex_);
     done_cv_.wait(lock, [&] { return done_; });
+    if (middleware_ != nullptr) {
+      // Here rather than in OnDone: middleware runs on the application's thread
+      // (the one that finished the call), never on one of gRPC's.
+      lock.unlock();
+      middleware_->Complete(initial_headers_, trailers_, final_status_);
+      lock.lock();
+    }
     return final_status_;
   }
 
@@ -412,18 +419,9 @@ class GrpcClientDataCall final : public ClientDataCall,
 
   void OnDone(const grpc::Status& status) override {
     const CallHeaders trailers = ToCallHeaders(context_.GetServerTrailingMetadata());
-    Status final_status = FromGrpcStatus(status, context_.GetServerTrailingMetadata());
-    if (middleware_ != nullptr) {
-      // Before the call counts as done, so that Finish() returns after the middleware ran.
-      CallHeaders initial;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        initial = initial_headers_;
-      }
-      middleware_->Complete(initial, trailers, final_status);
-    }
     std::lock_guard<std::mutex> lock(mutex_);
-    final_status_ = std::move(final_status);
+    final_status_ = FromGrpcStatus(status, context_.GetServerTrailingMetadata());
+    trailers_ = trailers;
     for (const auto& [key, value] : trailers) headers_.emplace(key, value);
     done_ = true;
     reads_finished_ = true;
@@ -487,6 +485,7 @@ class GrpcClientDataCall final : public ClientDataCall,
   Status final_status_;
   CallHeaders headers_;
   CallHeaders initial_headers_;
+  CallHeaders trailers_;
   std::unique_ptr<ClientCallMiddleware> middleware_;
 
   StopCallback stop_callback_;  // last: unregistered before anything else goes
