@@ -644,3 +644,28 @@ def test_pyarrow_table_through_authenticated_tls_round_trip(certs):
         header = client.authenticate_basic_token("bob", "pw", CALL)
         got = client.do_get(flight.Ticket(b"t"), _with_headers(header)).read_all()
         assert got.column("n").to_pylist() == list(range(1000))
+
+
+def test_pyarrow_handshake_auth_against_quiver_tls_server(certs):
+    with _tls_server(certs, auth_handler=QuiverTokenAuth()) as server:
+        client = paflight.FlightClient(f"grpc+tls://localhost:{server.port}", tls_root_certs=certs["ca.pem"])
+        with pytest.raises(paflight.FlightUnauthenticatedError):
+            client.list_actions()
+        client.authenticate(PyarrowClientAuth(b"alice:pw"))
+        assert [r.body.to_pybytes() for r in client.do_action(paflight.Action("whoami", b""))][0] == b"alice"
+        client.close()
+
+
+def test_quiver_basic_token_against_pyarrow_tls_server(certs):
+    server = PyarrowServer("grpc+tls://localhost:0",
+                           tls_certificates=[paflight.CertKeyPair(cert=certs["server.pem"], key=certs["server.key"])],
+                           auth_handler=PyarrowNoopAuth(), middleware={"auth": PyarrowBasicFactory()})
+    try:
+        client = flight.connect(f"grpc+tls://localhost:{server.port}", tls_root_certs=certs["ca.pem"])
+        with pytest.raises(flight.FlightUnauthenticatedError):
+            client.list_actions(CALL)
+        header = client.authenticate_basic_token("bob", "pw", CALL)
+        assert client.list_actions(_with_headers(header))[0].type == "whoami"
+        client.close()
+    finally:
+        server.shutdown()
