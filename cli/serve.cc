@@ -200,12 +200,10 @@ Status Serve(const ServeArgs& args, Logger* log) {
   }
   if (!location.ok()) return UsageError("cannot listen there: " + location.status().message());
   flight::FlightServerOptions server_options(*location);
-  if (args.max_upload_bytes > 0) {
-    // One message larger than the quota is over it anyway: let gRPC refuse it before
-    // it is held in memory (the slack covers a message's metadata).
-    server_options.max_receive_message_bytes =
-        static_cast<int64_t>(std::min<uint64_t>(args.max_upload_bytes + (1 << 20), uint64_t{1} << 31));
-  }
+  // No gRPC message limit from --max-upload-bytes: gRPC refusing an oversize message
+  // fails the call mid-stream, which the handler may see as a clean end of the upload
+  // (the end of the reads races with the cancellation) and commit the batches before
+  // it. The store's quota refuses the upload instead, after the message arrives.
   if (!args.tls_cert.empty()) {
     flight::CertKeyPair pair;
     QUIVER_ASSIGN_OR_RAISE(pair.pem_cert, ReadPem(args.tls_cert, "--tls-cert"));

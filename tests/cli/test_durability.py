@@ -95,8 +95,9 @@ def test_a_client_killed_mid_create_leaves_no_dataset(make_server):
     listing = json.loads(run("ls", server.location, "--json", check=0).stdout)
     assert listing == []
     upload.kill()
+    # The temporary file goes first, then the folders made for the upload.
     wait_for(lambda: not temp_files(server.root), "the temporary file to go")
-    assert not (server.root / "fresh").exists()
+    wait_for(lambda: not (server.root / "fresh").exists(), "the upload's folders to go")
     assert json.loads(run("ls", server.location, "--json", check=0).stdout) == []
 
 
@@ -239,11 +240,12 @@ def test_quota_as_pyarrow_sees_it(make_server):
         for batch in table.to_batches(max_chunksize=100):
             writer.write_batch(batch)
         writer.close()
-    # One message far past the quota: gRPC refuses it before it is held in memory
-    # (RESOURCE_EXHAUSTED), which pyarrow also raises as ArrowInvalid.
+    # One message far past the quota, after a small one: refused as a whole, the small
+    # batch before it included.
     huge = pa.table({"x": list(range(400_000))})
-    with pytest.raises(pa.ArrowInvalid):
+    with pytest.raises(pa.ArrowInvalid, match="exceeds the server's quota of 10240 bytes"):
         writer, _ = client.do_put(flight.FlightDescriptor.for_path("huge"), huge.schema)
+        writer.write_table(huge.slice(0, 10))
         writer.write_table(huge)
         writer.close()
     assert [i.descriptor.path for i in client.list_flights()] == []
