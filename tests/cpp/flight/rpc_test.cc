@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -797,6 +799,58 @@ TEST(ServerLifecycleTest, UnixSocketLocationIsKept) {
   ASSERT_OK_AND_ASSIGN(Location location, server.location());
   EXPECT_EQ(location, requested);
   ASSERT_OK(server.Shutdown());
+}
+
+// Counts how each upload ended, as a store deciding whether to commit would see it.
+class UploadEndServer : public FlightServerBase {
+ public:
+  Status DoPut(ServerCallContext&, std::unique_ptr<FlightMessageReader> reader,
+               std::unique_ptr<FlightMetadataWriter>) override {
+    Status status;
+    while (true) {
+      Result<FlightStreamChunk> chunk = reader->Next();
+      if (!chunk.ok()) {
+        status = chunk.status();
+        break;
+      }
+      if (chunk->data == nullptr && chunk->app_metadata == nullptr) break;
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    (status.ok() ? clean_ends : failed_ends) += 1;
+    return status;
+  }
+
+  std::mutex mutex;
+  int clean_ends = 0;
+  int failed_ends = 0;
+};
+
+TEST(UploadEndTest, AnAbandonedUploadNeverLooksComplete) {
+  UploadEndServer server;
+  ASSERT_OK(server.Init(FlightServerOptions(ListenLocation(Transport::kTcp))));
+  ASSERT_OK_AND_ASSIGN(Location location, server.location());
+  ASSERT_OK_AND_ASSIGN(auto client, FlightClient::Connect(location));
+  constexpr int kUploads = 30;
+  for (int i = 0; i < kUploads; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto put, client->DoPut(FlightDescriptor::Path({"t"}), Int64Schema()));
+    ASSERT_OK(put.writer->WriteRecordBatch(*MakeInt64Batch(1000)));
+    // Dropped without Close(): the call is cancelled mid-upload.
+    put.writer.reset();
+    put.reader.reset();
+  }
+  // And finished uploads still end cleanly.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto put, client->DoPut(FlightDescriptor::Path({"t"}), Int64Schema()));
+    ASSERT_OK(put.writer->WriteRecordBatch(*MakeInt64Batch(1000)));
+    ASSERT_OK(put.writer->Close());
+  }
+  client.reset();
+  // Shutdown returns once every handler has returned. An upload cancelled before
+  // the server saw it never reaches a handler, so only the clean ends are exact.
+  ASSERT_OK(server.Shutdown());
+  std::lock_guard<std::mutex> lock(server.mutex);
+  EXPECT_EQ(server.clean_ends, 3) << server.failed_ends << " uploads failed";
+  EXPECT_GT(server.failed_ends, 0);
 }
 
 TEST(ServerLifecycleTest, UnservableLocationsAreRefused) {

@@ -226,6 +226,34 @@ class ServerCall final : public Base {
     return Status::OK();
   }
 
+  // Called once the client's messages have ended without a cancellation being
+  // seen: tells a clean half-close from a client that went away, which gRPC
+  // reports the same way (a failed read) and whose cancellation may come later.
+  // It sends the response headers now: that succeeds on a half-closed stream and
+  // fails on a dead one. Nullopt when the headers already went out (no answer
+  // then); otherwise whether the stream is alive.
+  std::optional<bool> ConfirmClientFinished() {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      write_idle_.wait(lock, [&] { return !write_in_flight_; });
+      if (state_.headers_sent.load() || state_.cancelled.load()) return std::nullopt;
+      state_.headers_sent.store(true);
+      write_in_flight_ = true;  // the headers occupy the write slot until they are sent
+      metadata_send_ok_ = false;
+    }
+    this->StartSendInitialMetadata();
+    std::unique_lock<std::mutex> lock(mutex_);
+    write_idle_.wait(lock, [&] { return !write_in_flight_; });
+    return metadata_send_ok_;
+  }
+
+  void OnSendInitialMetadataDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    write_in_flight_ = false;
+    metadata_send_ok_ = ok;
+    write_idle_.notify_all();
+  }
+
   // The next message from the client; nullopt once it half-closed (or went away).
   std::optional<ReadType> Read() {
     bool start_read = false;
@@ -299,6 +327,7 @@ class ServerCall final : public Base {
   Response write_buffer_;
   bool write_in_flight_ = false;
   bool write_failed_ = false;
+  bool metadata_send_ok_ = false;
   ReadType read_buffer_{};
   bool read_in_flight_ = false;
   bool reads_finished_ = false;
@@ -360,8 +389,12 @@ class GrpcServerDataCall final : public ServerDataCall {
       QUIVER_ASSIGN_OR_RAISE(Call * call, Get());
       std::optional<grpc::ByteBuffer> message = call->Read();
       if (!message.has_value()) {
-        if (call->context().is_cancelled()) {
-          return MakeFlightError(FlightStatusCode::Cancelled, "the client cancelled the call");
+        // An upload that ends must have been ended by the client, not cut off: a
+        // handler that took a cut-off upload for a complete one would commit it.
+        const std::optional<bool> alive = call->ConfirmClientFinished();
+        if (call->context().is_cancelled() || (alive.has_value() && !*alive)) {
+          return MakeFlightError(FlightStatusCode::Cancelled,
+                                 "the client cancelled the call or went away before finishing its messages");
         }
         return std::optional<FlightDataMessage>();
       }
