@@ -21,4 +21,21 @@ Status FuzzIpcStream(const uint8_t* data, size_t size);
 /// Reads the bytes as an IPC file: footer, every dictionary and batch.
 Status FuzzIpcFile(const uint8_t* data, size_t size);
 
+/// A body buffer of a compressed IPC message: the first byte picks the codec
+/// (even: LZ4 frame, odd: ZSTD), the rest is the 8-byte length prefix and the
+/// compressed bytes, decompressed with a 64 MiB cap.
+Status FuzzCompressedBody(const uint8_t* data, size_t size);
+
+/// One of the protobuf messages a Flight server or client parses: the first
+/// byte picks the message type (FlightDescriptor, Ticket, Action, Criteria,
+/// FlightInfo with its schema, PollInfo, FlightEndpoint, SchemaResult with its
+/// schema, BasicAuth, the well-known action requests), the rest is the message.
+Status FuzzFlightMessage(const uint8_t* data, size_t size);
+
+/// A DoPut/DoExchange upload as the server receives it: FlightData messages,
+/// each preceded by a 4-byte little-endian length, framed from gRPC slices
+/// (the first byte picks how the bytes are cut into slices) and decoded into
+/// record batches with validation.
+Status FuzzFlightDataStream(const uint8_t* data, size_t size);
+
 }  // namespace quiver::fuzz
