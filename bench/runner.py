@@ -374,7 +374,7 @@ def machine_description():
             f"load average at start {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}")
 
 
-def versions(python, env):
+def versions(python, env, quiver_commit=""):
     def run(cmd):
         try:
             return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60).stdout.strip()
@@ -382,7 +382,7 @@ def versions(python, env):
             return ""
     return {
         "pyarrow": run([python, "-c", "import pyarrow; print(pyarrow.__version__)"]),
-        "quiver_commit": run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+        "quiver_commit": quiver_commit or run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
         "grpc_debian": run(["dpkg-query", "-W", "-f=${Version}", "libgrpc++-dev"]),
         "python": platform.python_version(),
     }
@@ -406,6 +406,8 @@ def main(argv=None):
     ap.add_argument("--python", default=sys.executable, help="Python for the peers")
     ap.add_argument("--quiver-pythonpath", default="", help="prepended to PYTHONPATH for the peers (a quiver "
                     "package other than the installed one)")
+    ap.add_argument("--quiver-commit", default="", help="the commit the quiver binaries were built from, "
+                    "for the report (default: this checkout's HEAD)")
     ap.add_argument("--no-pin", dest="pin", action="store_false", help="do not pin server and client to CPUs")
     ap.add_argument("--out-dir", default="bench-results", help="where results.json, results.md, plot.png go")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per client run")
@@ -418,7 +420,7 @@ def main(argv=None):
     env = Env(args)
     wls = [w for w in workloads(args.quick) if re.search(args.only, w[0])]
     machine = machine_description()
-    info = versions(args.python, env.env)
+    info = versions(args.python, env.env, args.quiver_commit)
     print(f"machine: {machine}\nversions: {json.dumps(info)}\nruns per pair: {runs}; pinned: {env.pin}",
           flush=True)
     results = {}
