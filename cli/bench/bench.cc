@@ -72,6 +72,7 @@ struct BenchArgs {
   bool raw_grpc = false;
   bool json = false;
   bool debug = false;
+  bool no_validate = false;
   std::string tls_root_certs;
   // --serve
   bool serve = false;
@@ -310,6 +311,7 @@ Result<StreamTotals> RunStream(const std::string& location, const BenchArgs& arg
   QUIVER_ASSIGN_OR_RAISE(auto client, ConnectTo(location, args, root_certs));
   flight::FlightCallOptions call;
   QUIVER_ASSIGN_OR_RAISE(call.write_options.ipc.compression, bench::ParseCompression(args.compression));
+  call.read_options.validate = !args.no_validate;
   StreamTotals totals;
   if (!args.test_put && !args.exchange) {
     QUIVER_ASSIGN_OR_RAISE(auto reader, client->DoGet(call, endpoint.ticket));
@@ -423,6 +425,7 @@ Result<json> RunClient(BenchArgs args) {
               {"threads", args.num_threads},
               {"compression", args.compression},
               {"generator", args.generator},
+              {"validate", !args.no_validate},
               {"row_width_bytes", row_width},
               {"unit", "throughput_gbps is payload bytes per second / 10^9"}};
 
@@ -623,6 +626,8 @@ CommandRunner AddBenchCommand(CLI::App* app) {
   cmd->add_option("--tls-root-certs", args->tls_root_certs, "PEM roots to verify a --server grpc+tls:// with");
   cmd->add_flag("--in-process", args->in_process, "Run the server in this process instead of a child");
   cmd->add_flag("--raw-grpc", args->raw_grpc, "Plain gRPC byte streams and pings: the ceiling");
+  cmd->add_flag("--no-validate", args->no_validate,
+                "Client: skip the full validation of received batches (UTF-8, offsets), as Arrow C++ does");
   cmd->add_flag("--json", args->json, "Print one JSON object instead of a table");
   cmd->add_flag("--debug", args->debug, "Print full error details");
   cmd->add_flag("--serve", args->serve, "Only run the benchmark server; prints {\"location\": ...} and waits for SIGTERM");
