@@ -93,7 +93,10 @@ class Env:
     def __init__(self, args):
         self.quiver_bin = args.quiver_bin
         self.python = args.python
-        self.pin = args.pin and (os.cpu_count() or 1) >= 2
+        # Server on the second CPU this process may use, client on the first.
+        allowed = sorted(os.sched_getaffinity(0))
+        self.pin = args.pin and len(allowed) >= 2
+        self.cpus = allowed[:2]
         self.latency_calls = args.latency_calls
         self.env = dict(os.environ, GRPC_VERBOSITY="NONE")
         if args.quiver_pythonpath:
@@ -103,7 +106,8 @@ class Env:
     def preexec(self, cpu):
         if not self.pin:
             return None
-        return lambda: os.sched_setaffinity(0, {cpu})
+        target = self.cpus[cpu]
+        return lambda: os.sched_setaffinity(0, {target})
 
     def server_cmd(self, impl, unix_path):
         if impl in ("cpp", "raw"):
