@@ -15,8 +15,8 @@
 //   QUIVER_RETURN_NOT_OK(server.Serve());   // until Shutdown() from another thread
 //
 // Handlers run on the server's handler threads (one per call in progress), so
-// they may block; the transport keeps one write in flight per call, so a handler
-// writing faster than its client reads is slowed down, and no other call is.
+// they may block; the transport buffers only a few messages per call, so a
+// handler writing faster than its client reads is slowed down, and no other call is.
 // Every handler returns Status or Result: an error ends the call with that error,
 // mapped onto gRPC as Apache Arrow does (a Flight error keeps its kind and
 // extra_info, a KeyError becomes NOT_FOUND, ...). A handler that is not

@@ -12,9 +12,9 @@
 // Data calls (DoGet, DoPut, DoExchange) exchange whole FlightData messages:
 // FlightPayload out (its IPC body a list of buffer views, never concatenated)
 // and FlightDataMessage in (its buffers wrapping what was received, copied
-// only where the transport had to). Both sides keep one write in flight: Write()
-// returns once the message is handed over and the previous one is done, so a
-// slow peer slows only its own call.
+// only where the transport had to). Both sides queue a few writes behind the one
+// in flight: Write() returns once the message is queued, waiting only while the
+// queue is full, so a slow peer slows only its own call.
 #pragma once
 
 #include <atomic>
@@ -78,8 +78,8 @@ class ClientDataCall {
  public:
   virtual ~ClientDataCall() = default;
 
-  /// Sends one message (with `descriptor` in it when not null). Waits while the
-  /// previous message is still being written. When the stream is broken (the
+  /// Sends one message (with `descriptor` in it when not null): queues it behind
+  /// the write in flight, waiting while the queue is full. When the stream is broken (the
   /// server ended the call, or it was cancelled) the call's own error is returned.
   virtual Status Write(const FlightPayload& payload, const FlightDescriptor* descriptor) = 0;
   /// Half-closes the client's side. Idempotent.
@@ -138,7 +138,7 @@ class ServerDataCall {
   virtual ~ServerDataCall() = default;
   /// The next message from the client; nullopt once the client half-closed.
   virtual Result<std::optional<FlightDataMessage>> Read() = 0;
-  /// Sends one FlightData message (DoGet, DoExchange).
+  /// Sends one FlightData message (DoGet, DoExchange): queued, as the client's.
   virtual Status Write(const FlightPayload& payload) = 0;
   /// Sends one PutResult (DoPut).
   virtual Status WritePutResult(std::shared_ptr<Buffer> app_metadata) = 0;

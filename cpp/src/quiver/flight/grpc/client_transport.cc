@@ -6,9 +6,9 @@
 // serialization.cc around our buffers and parsed from gRPC's slices without the
 // protobuf copies. (DoGet is server-streaming in Flight.proto; on the wire a
 // bidirectional call that sends one message and half-closes is the same thing.)
-// The reactor keeps one write in flight and, for data, one message read ahead:
-// the application's Next() pulls, so a slow reader holds back the server through
-// gRPC flow control. DoPut's PutResults are instead read as they come and queued,
+// The reactor keeps one write in flight with a few queued behind it, and reads
+// data a few messages ahead; beyond that the application's Next() pulls, so a
+// slow reader holds back the server through gRPC flow control. DoPut's PutResults are instead read as they come and queued,
 // so that a client that never reads them cannot stall its own upload.
 //
 // Every other RPC carries small protobuf messages and uses the generated
@@ -44,6 +44,13 @@
 namespace quiver::flight::internal {
 
 namespace {
+
+// How many messages a data call buffers beyond the one in flight, each way:
+// enough that the application's and gRPC's threads rarely wait for each other
+// per message (each hand-off is a thread switch), few enough that a stalled
+// server pins little memory.
+constexpr size_t kQueuedWrites = 3;
+constexpr size_t kDataReadAhead = 4;
 
 constexpr char kDoGetMethod[] = "/arrow.flight.protocol.FlightService/DoGet";
 constexpr char kDoPutMethod[] = "/arrow.flight.protocol.FlightService/DoPut";
@@ -286,21 +293,26 @@ class GrpcClientDataCall final : public ClientDataCall,
     bool start = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      write_idle_.wait(lock, [&] { return !write_in_flight_; });
+      // Queued behind the write in flight, a few deep: the caller waits only when
+      // the queue is full (or the stream broke).
+      write_idle_.wait(lock, [&] { return queued_writes_.size() < kQueuedWrites || write_failed_; });
       if (writes_done_ && !finish_started_) {
         return Status::Invalid("cannot write after DoneWriting or Close");
       }
-      start = !write_failed_ && !finish_started_;
-      if (start) {
+      if (write_failed_ || finish_started_) {
+        lock.unlock();
+        return BrokenStreamStatus();
+      }
+      if (write_in_flight_) {
+        queued_writes_.push_back(std::move(message));
+      } else {
         write_buffer_ = std::move(message);
         write_in_flight_ = true;
+        start = true;
       }
     }
-    if (start) {
-      StartWrite(&write_buffer_);
-      return Status::OK();
-    }
-    return BrokenStreamStatus();
+    if (start) StartWrite(&write_buffer_);
+    return Status::OK();
   }
 
   Status WritesDone() override {
@@ -394,8 +406,9 @@ class GrpcClientDataCall final : public ClientDataCall,
       } else {
         received_.push_back(std::move(read_buffer_));
         read_buffer_.Clear();
-        // PutResults are small and read eagerly; data waits for the application.
-        restart = kind_ == DataCallKind::kDoPut;
+        // PutResults are small and read eagerly; data is read a few messages
+        // ahead of the application, then waits for it (flow control).
+        restart = kind_ == DataCallKind::kDoPut || received_.size() < kDataReadAhead;
       }
       if (restart) read_in_flight_ = true;
       message_ready_.notify_all();
@@ -403,11 +416,24 @@ class GrpcClientDataCall final : public ClientDataCall,
     if (restart) StartRead(&read_buffer_);
   }
 
+  // Starts the next queued write, if any; WritesDone/Finish wait until the queue
+  // has drained (write_in_flight_ stays set until then) before half-closing.
   void OnWriteDone(bool ok) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    write_in_flight_ = false;
-    if (!ok) write_failed_ = true;
-    write_idle_.notify_all();
+    bool start = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!ok) {
+        write_failed_ = true;
+        queued_writes_.clear();
+      } else if (!queued_writes_.empty()) {
+        write_buffer_ = std::move(queued_writes_.front());
+        queued_writes_.pop_front();
+        start = true;
+      }
+      write_in_flight_ = start;
+      write_idle_.notify_all();
+    }
+    if (start) StartWrite(&write_buffer_);
   }
 
   void OnWritesDoneDone(bool ok) override {
@@ -468,8 +494,9 @@ class GrpcClientDataCall final : public ClientDataCall,
   std::condition_variable message_ready_;
   std::condition_variable done_cv_;
   bool started_ = false;
-  // Writes: one in flight.
+  // Writes: one in flight, a few queued behind it.
   grpc::ByteBuffer write_buffer_;
+  std::deque<grpc::ByteBuffer> queued_writes_;
   bool write_in_flight_ = false;
   bool write_failed_ = false;
   bool writes_done_ = false;

@@ -11,11 +11,14 @@
 // batch; a DoGet stream may read from disk), so each call's handler runs on a
 // thread of the transport's CallExecutor. The handler talks to its reactor
 // through blocking Read/Write that wait on the reactor's reactions:
-//   - one write in flight: Write() waits for the previous write's OnWriteDone
-//     and then starts the next, so a slow client slows only its own handler;
-//   - one message read ahead: the next StartRead is issued when the handler takes
-//     the message that arrived, so a slow handler throttles its client through
-//     gRPC flow control.
+//   - writes are queued behind the one in flight (gRPC allows one), a few deep:
+//     OnWriteDone starts the next, and Write() waits only when the queue is
+//     full, so a slow client slows only its own handler;
+//   - reads run a few messages ahead; once that many wait unread, the next
+//     StartRead is issued when the handler takes one, so a slow handler
+//     throttles its client through gRPC flow control.
+//   A handler and gRPC's threads then rarely wait on each other per message
+//   (each such hand-off is a thread switch: the cost of small batches).
 // When the handler returns, its status (with Arrow's error trailers) finishes
 // the call; that Finish is the handler thread's last touch of the reactor, which
 // deletes itself in OnDone.
@@ -181,6 +184,12 @@ class CallCounter {
 
 // A streaming call: ServerWriteReactor (ListFlights, DoGet, DoAction, ListActions)
 // or ServerBidiReactor (Handshake, DoPut, DoExchange).
+// How many messages a call buffers beyond the one in flight, each way: enough
+// that handler and gRPC threads rarely wait for each other per message, few
+// enough that a stalled peer pins little memory.
+inline constexpr size_t kQueuedWrites = 3;
+inline constexpr size_t kReadAhead = 4;
+
 template <typename Base, typename Request, typename Response>
 class ServerCall final : public Base {
  public:
@@ -209,20 +218,31 @@ class ServerCall final : public Base {
 
   GrpcServerCallContext& context() { return context_; }
 
-  // Sends one message, waiting while the previous one is still being written.
+  // Queues one message to send. Returns at once while fewer than
+  // kQueuedWrites messages wait behind the one being written (so the handler
+  // does not wait on gRPC for every message), else waits for room: a slow client
+  // still slows only its own handler.
   Status Write(Response message) {
+    bool start = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      write_idle_.wait(lock, [&] { return !write_in_flight_; });
+      write_idle_.wait(lock, [&] {
+        return queued_writes_.size() < kQueuedWrites || write_failed_ || state_.cancelled.load();
+      });
       if (write_failed_ || state_.cancelled.load()) {
         return MakeFlightError(FlightStatusCode::Cancelled,
                                "the client cancelled the call or went away while the server was writing");
       }
-      write_buffer_ = std::move(message);
-      write_in_flight_ = true;
+      state_.headers_sent.store(true);
+      if (write_in_flight_) {
+        queued_writes_.push_back(std::move(message));
+      } else {
+        write_buffer_ = std::move(message);
+        write_in_flight_ = true;
+        start = true;
+      }
     }
-    state_.headers_sent.store(true);
-    this->StartWrite(&write_buffer_);
+    if (start) this->StartWrite(&write_buffer_);
     return Status::OK();
   }
 
@@ -275,23 +295,42 @@ class ServerCall final : public Base {
 
   void OnReadDone(bool ok) {
     if constexpr (kReads) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      read_in_flight_ = false;
-      if (ok) {
-        received_.push_back(std::move(read_buffer_));
-        read_buffer_ = ReadType();
-      } else {
-        reads_finished_ = true;
+      bool restart = false;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        read_in_flight_ = false;
+        if (ok) {
+          received_.push_back(std::move(read_buffer_));
+          read_buffer_ = ReadType();
+          // Read ahead a few messages, so the handler rarely waits on gRPC; a
+          // handler that falls behind holds back its client by flow control.
+          restart = received_.size() < kReadAhead;
+          read_in_flight_ = restart;
+        } else {
+          reads_finished_ = true;
+        }
+        message_ready_.notify_all();
       }
-      message_ready_.notify_all();
+      if (restart) this->StartRead(&read_buffer_);
     }
   }
 
   void OnWriteDone(bool ok) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    write_in_flight_ = false;
-    if (!ok) write_failed_ = true;
-    write_idle_.notify_all();
+    bool start = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!ok) {
+        write_failed_ = true;
+        queued_writes_.clear();
+      } else if (!queued_writes_.empty()) {
+        write_buffer_ = std::move(queued_writes_.front());
+        queued_writes_.pop_front();
+        start = true;
+      }
+      write_in_flight_ = start;
+      write_idle_.notify_all();
+    }
+    if (start) this->StartWrite(&write_buffer_);
   }
 
   void OnCancel() override {
@@ -328,6 +367,7 @@ class ServerCall final : public Base {
   bool write_in_flight_ = false;
   bool write_failed_ = false;
   bool metadata_send_ok_ = false;
+  std::deque<Response> queued_writes_;  // behind write_buffer_, in order
   ReadType read_buffer_{};
   bool read_in_flight_ = false;
   bool reads_finished_ = false;
