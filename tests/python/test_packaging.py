@@ -1,7 +1,9 @@
 """The package layout: one extension exporting nothing but its init function,
-type information shipped, numpy and pandas optional."""
+with gRPC and protobuf linked in (no shared gRPC, protobuf, Abseil or RE2
+library needed), type information shipped, numpy and pandas optional."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -13,6 +15,39 @@ def test_extension_exports_only_its_init_function():
     out = subprocess.run(["nm", "-D", "--defined-only", path], check=True, capture_output=True, text=True).stdout
     symbols = [line.split()[-1] for line in out.splitlines() if line.strip()]
     assert symbols == ["PyInit_lib"]
+
+
+# Shared libraries of gRPC, protobuf and what they depend on: the extension links
+# them all statically and needs none of them.
+BUNDLED_LIBRARIES = ("libgrpc", "libgpr", "libprotobuf", "libabsl", "libre2", "libupb",
+                     "libaddress_sorting", "libcares")
+
+
+def test_grpc_and_protobuf_are_not_needed_as_shared_libraries():
+    out = subprocess.run(["readelf", "-d", quiver.lib.__file__], check=True, capture_output=True,
+                         text=True).stdout
+    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+    assert any(name.startswith("libc.so") for name in needed), out
+    assert [name for name in needed if name.startswith(BUNDLED_LIBRARIES)] == []
+
+
+# Mangled or C names of gRPC (grpc_core::, grpc_*, gpr_*), protobuf
+# (google::protobuf::), Abseil (absl::), RE2 (re2::), upb and c-ares.
+BUNDLED_SYMBOL = re.compile(r"^(grpc_|gpr_|upb_|ares_|address_sorting_)|9grpc_core|8grpc_impl|4grpc"
+                            r"|6google8protobuf|4absl|3re2")
+
+
+def test_no_grpc_or_protobuf_symbol_is_imported():
+    out = subprocess.run(["nm", "-D", "--undefined-only", quiver.lib.__file__], check=True,
+                         capture_output=True, text=True).stdout
+    imported = [line.split() for line in out.splitlines() if line.strip()]
+    assert any(name.startswith("PyLong_") for _, name in imported)
+    bundled = [(kind, name) for kind, name in imported if BUNDLED_SYMBOL.search(name)]
+    # Only weak references to thread_local initialisation hooks (_ZTH...) remain:
+    # the compiler references them weakly from code using a thread_local of
+    # another file, and nothing defines them for these variables (they are
+    # initialised statically), so they stay null.
+    assert [name for kind, name in bundled if not (kind == "w" and name.startswith("_ZTH"))] == []
 
 
 def test_typing_files_are_shipped():
