@@ -10,13 +10,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <condition_variable>
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -48,7 +53,57 @@ struct ServeArgs {
   bool quiet = false;
   bool debug = false;
   std::string config;
+  std::vector<std::string> grpc_args;
 };
+
+// gRPC channel arguments `quiver serve` sets unless --grpc-arg overrides them. They
+// bound what one client can hold open or make the server do (see SECURITY.md for
+// the figures measured with and without them):
+//   - a connection that has not finished its HTTP/2 (or TLS) handshake within 10 s
+//     is closed (gRPC's own default is 120 s), so half-open connections do not pile up;
+//   - at most 100 calls in progress per connection (gRPC's default: no limit), which
+//     also slows an HTTP/2 rapid-reset flood;
+//   - a connection with no call for 30 minutes is closed, so abandoned connections
+//     (a client that vanished without a FIN) do not stay forever.
+const std::vector<std::pair<std::string, int>>& DefaultGrpcArgs() {
+  static const std::vector<std::pair<std::string, int>> args = {
+      {"grpc.server_handshake_timeout_ms", 10'000},
+      {"grpc.max_concurrent_streams", 100},
+      {"grpc.max_connection_idle_ms", 30 * 60 * 1000},
+  };
+  return args;
+}
+
+// The server's gRPC channel arguments: the defaults above, then each --grpc-arg
+// NAME=VALUE (an integer value is passed as an integer, anything else as a string).
+Status AddGrpcArgs(const std::vector<std::string>& given, flight::FlightServerOptions* options) {
+  std::vector<std::pair<std::string, std::variant<int, std::string>>> args;
+  for (const auto& [name, value] : DefaultGrpcArgs()) args.emplace_back(name, value);
+  for (const std::string& text : given) {
+    const size_t equals = text.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return UsageError("--grpc-arg expects NAME=VALUE (e.g. grpc.max_concurrent_streams=100) but got '" +
+                        text + "'");
+    }
+    std::string name = text.substr(0, equals);
+    std::string value = text.substr(equals + 1);
+    std::variant<int, std::string> parsed = value;
+    if (!value.empty()) {
+      char* end = nullptr;
+      errno = 0;
+      const long number = std::strtol(value.c_str(), &end, 10);
+      if (*end == '\0' && errno == 0 && number >= INT_MIN && number <= INT_MAX) parsed = static_cast<int>(number);
+    }
+    auto same = std::find_if(args.begin(), args.end(), [&](const auto& arg) { return arg.first == name; });
+    if (same != args.end()) {
+      same->second = std::move(parsed);
+    } else {
+      args.emplace_back(std::move(name), std::move(parsed));
+    }
+  }
+  options->generic_options = std::move(args);
+  return Status::OK();
+}
 
 // CLI11 reads config files for the top-level app only, so `serve --config FILE`
 // applies the file itself: each key sets the option of that name unless the
@@ -200,6 +255,7 @@ Status Serve(const ServeArgs& args, Logger* log) {
   }
   if (!location.ok()) return UsageError("cannot listen there: " + location.status().message());
   flight::FlightServerOptions server_options(*location);
+  QUIVER_RETURN_NOT_OK(AddGrpcArgs(args.grpc_args, &server_options));
   // No gRPC message limit from --max-upload-bytes: gRPC refusing an oversize message
   // fails the call mid-stream, which the handler may see as a clean end of the upload
   // (the end of the reads races with the cancellation) and commit the batches before
@@ -303,6 +359,11 @@ CommandRunner AddServeCommand(CLI::App* app) {
       ->check(CLI::NonNegativeNumber);
   serve->add_option("--compression", args->compression, "Compression of stored files: none, lz4, zstd")
       ->capture_default_str();
+  serve->add_option("--grpc-arg", args->grpc_args,
+                    "A gRPC server channel argument NAME=VALUE (repeatable), e.g. "
+                    "grpc.max_concurrent_streams=100; replaces quiver's default for NAME "
+                    "(handshake timeout 10 s, 100 calls per connection, idle connections closed "
+                    "after 30 min; see SECURITY.md)");
   serve->add_flag("-q,--quiet", args->quiet, "No log lines on stderr");
   serve->add_flag("--debug", args->debug, "Print full error details");
   serve->add_option("--config", args->config,

@@ -1,5 +1,8 @@
 #include "server/dataset_server.h"
 
+#include <cstdint>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -12,7 +15,61 @@ namespace {
 
 using nlohmann::json;
 
-std::shared_ptr<Buffer> JsonBuffer(const json& value) { return Buffer::FromString(value.dump()); }
+// Text from datasets (field names of files on disk) is not trusted to be UTF-8:
+// bad bytes become U+FFFD instead of making nlohmann::json throw.
+std::string JsonText(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::shared_ptr<Buffer> JsonBuffer(const json& value) { return Buffer::FromString(JsonText(value)); }
+
+bool IsUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    int extra = 0;
+    uint32_t code = 0;
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    } else if ((byte & 0xE0) == 0xC0) {
+      extra = 1;
+      code = byte & 0x1F;
+    } else if ((byte & 0xF0) == 0xE0) {
+      extra = 2;
+      code = byte & 0x0F;
+    } else if ((byte & 0xF8) == 0xF0) {
+      extra = 3;
+      code = byte & 0x07;
+    } else {
+      return false;
+    }
+    if (i + static_cast<size_t>(extra) >= text.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + static_cast<size_t>(k)]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    static constexpr uint32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+    if (code < kMinimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += static_cast<size_t>(extra) + 1;
+  }
+  return true;
+}
+
+// Arrow field names are UTF-8; an upload whose names are not would be stored in a
+// file other Arrow readers refuse, and its names would reach error messages and
+// JSON as raw bytes.
+Status CheckFieldNames(const FieldVector& fields, const std::string& parent) {
+  for (const FieldPtr& field : fields) {
+    if (!IsUtf8(field->name())) {
+      return Status::Invalid("the upload's schema has a field name that is not valid UTF-8 (",
+                             parent.empty() ? std::string("top level") : "under '" + parent + "'", ": '",
+                             Excerpt(field->name()), "')");
+    }
+    QUIVER_RETURN_NOT_OK(CheckFieldNames(field->type()->fields(),
+                                         parent.empty() ? field->name() : parent + "." + field->name()));
+  }
+  return Status::OK();
+}
 
 json CommitJson(const store::CommitResult& result) {
   return json{{"path", result.path.ToString()},
@@ -172,6 +229,7 @@ Result<store::CommitResult> DatasetServer::Upload(
   QUIVER_ASSIGN_OR_RAISE(auto writer,
                          store_->BeginWrite(target.path, target.mode.value_or(default_mode)));
   QUIVER_ASSIGN_OR_RAISE(SchemaPtr schema, reader->GetSchema());
+  QUIVER_RETURN_NOT_OK(CheckFieldNames(schema->fields(), ""));
   QUIVER_RETURN_NOT_OK(writer->Begin(schema));
   int64_t batches = 0;
   while (true) {
@@ -231,7 +289,7 @@ Result<std::string> DatasetServer::Stats(const std::string& body) {
   if (!body.empty()) {
     QUIVER_ASSIGN_OR_RAISE(auto path, store::DatasetPath::Parse(body));
     QUIVER_ASSIGN_OR_RAISE(auto info, store_->Describe(path));
-    return DatasetJson(info, /*with_files=*/true).dump();
+    return JsonText(DatasetJson(info, /*with_files=*/true));
   }
   QUIVER_ASSIGN_OR_RAISE(auto datasets, ListReadable({}));
   int64_t rows = 0;

@@ -92,13 +92,30 @@ Status NoSuchDataset(const DatasetPath& path) {
   return Status::KeyError("no dataset at '", path.ToString(), "'");
 }
 
+// A field name for an error message: control characters (a name is whatever the
+// uploader sent) shown as \xNN, so the message stays one readable line.
+std::string NameText(const std::string& name) {
+  std::string out;
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof(escaped), "\\x%02X", byte);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // "(a: int64, b: string not null)": one line, for error messages.
 std::string SchemaText(const Schema& schema) {
   std::string text = "(";
   for (int i = 0; i < schema.num_fields(); ++i) {
     const auto& field = schema.field(i);
     if (i > 0) text += ", ";
-    text += field->name() + ": " + field->type()->ToString() + (field->nullable() ? "" : " not null");
+    text += NameText(field->name()) + ": " + field->type()->ToString() + (field->nullable() ? "" : " not null");
   }
   return text + ")";
 }
