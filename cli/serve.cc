@@ -62,7 +62,8 @@ struct ServeArgs {
 //   - a connection that has not finished its HTTP/2 (or TLS) handshake within 10 s
 //     is closed (gRPC's own default is 120 s), so half-open connections do not pile up;
 //   - at most 100 calls in progress per connection (gRPC's default: no limit), which
-//     also slows an HTTP/2 rapid-reset flood;
+//     bounds the handler threads one connection's real calls can occupy (it does not
+//     stop an HTTP/2 rapid-reset flood: reset streams never count against it);
 //   - a connection with no call for 30 minutes is closed, so abandoned connections
 //     (a client that vanished without a FIN) do not stay forever.
 const std::vector<std::pair<std::string, int>>& DefaultGrpcArgs() {
