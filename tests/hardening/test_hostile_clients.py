@@ -542,3 +542,25 @@ def test_schema_mismatch_message_escapes_control_characters(server):
     message = str(refused.value)
     assert "schema mismatch" in message and "a\\x01b: int64" in message, message
     assert "\x01" not in message, message
+
+
+def test_grpc_arg_replaces_a_default_and_bad_ones_are_usage_errors(make_server, tmp_path):
+    """--grpc-arg NAME=VALUE reaches gRPC: a 1 s handshake timeout closes a silent
+    connection; a malformed --grpc-arg is a usage error (exit 2) that says the form."""
+    import subprocess
+
+    server = make_server("--grpc-arg", "grpc.server_handshake_timeout_ms=1000")
+    sock = socket.create_connection((server.host, server.port), timeout=support.LIMIT)
+    sock.sendall(b"PRI * HTTP/2.0\r\n")
+    try:
+        while sock.recv(4096):  # the server's SETTINGS, then the end: closed by the server
+            pass
+    except ConnectionResetError:
+        pass
+    sock.close()
+    assert healthy(server)
+
+    bad = subprocess.run([str(support.quiver_binary()), "serve", "--root", str(tmp_path / "bad"), "--port", "0",
+                          "--grpc-arg", "no-equals-sign"], capture_output=True, text=True, timeout=support.LIMIT)
+    assert bad.returncode == 2, bad
+    assert "--grpc-arg expects NAME=VALUE" in bad.stderr, bad.stderr
