@@ -24,13 +24,14 @@ import threading
 import numpy as np
 import pyarrow as pa
 import pyarrow.flight as paf
+import pytest
 import quiver.flight as qf
 
 import support
 from support import MIB, process_stats
 
 CLIENTS = 64
-ROUNDS = 5             # measured rounds after the warm-up round
+ROUNDS = int(os.environ.get("QUIVER_LOAD_ROUNDS", "5"))             # measured rounds after the warm-up round
 OPS_PER_ROUND = 8      # per client and round
 ROWS = 65536           # rows per batch (the N2 figure's 64K-row batches)
 DATASETS = 4
@@ -208,7 +209,9 @@ def test_64_mixed_clients(make_server):
     after = support.settle(server, baseline, 1 << 40, CLIENTS + 8, 5)
     print(f"N2: {CLIENTS} clients, {ops} operations, {len(errors)} errors, {len(mismatches)} mismatches; "
           f"RSS baseline {baseline['rss'] >> 20} MiB, after warm-up {warm['rss'] >> 20} MiB, end "
-          f"{end['rss'] >> 20} MiB, after {after['rss'] >> 20} MiB; threads {baseline['threads']} -> "
+          f"{end['rss'] >> 20} MiB, after {after['rss'] >> 20} MiB (anonymous: {warm['rss_anon'] >> 20} -> "
+          f"{end['rss_anon'] >> 20} MiB, by round {[s['rss_anon'] >> 20 for s in samples]}); threads "
+          f"{baseline['threads']} -> "
           f"max {max(s['threads'] for s in samples)} -> {after['threads']}; fds {baseline['fds']} -> "
           f"max {max(s['fds'] for s in samples)} -> {after['fds']}")
     assert errors == [], errors[:10]
@@ -272,3 +275,23 @@ def test_servers_and_clients_in_a_loop_do_not_leak(make_server):
     assert after["threads"] <= baseline["threads"] + 4, (baseline, after)
     assert after["fds"] <= baseline["fds"] + 5, (baseline, after)
     assert after["rss"] - baseline["rss"] < 32 * MIB, (baseline, after)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "quiver serve (cli/store or cli/server): each replace of a dataset while "
+    "--retain-replaced keeps the old file (default 300 s) leaves about the replaced "
+    "data's size in anonymous memory, not released when the trash is pruned; with "
+    "--retain-replaced 0 it stays flat. Seen in N2 as ~5.5 MiB of growth per 512 mixed "
+    "operations"))
+def test_replacing_a_dataset_does_not_grow_memory(make_server):
+    server = make_server()
+    client = paf.connect(server.location)
+    batch = make_batch(1, rows=8192)  # 128 KiB of values
+    for _ in range(50):
+        put_batches(client, "pyarrow", "same/dataset", [batch])
+    before = server.stats()
+    for _ in range(300):
+        put_batches(client, "pyarrow", "same/dataset", [batch])
+    after = server.stats()
+    client.close()
+    assert after["rss_anon"] - before["rss_anon"] < 16 * MIB, (before, after)
