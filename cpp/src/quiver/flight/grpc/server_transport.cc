@@ -33,11 +33,14 @@
 #include <grpcpp/support/server_callback.h>
 
 #include <atomic>
+#include <chrono>
 #include <climits>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <functional>
+#include <iterator>
+#include <list>
 #include <mutex>
 #include <thread>
 #include <type_traits>
@@ -56,39 +59,57 @@ namespace quiver::flight::internal {
 namespace {
 
 // Runs handlers: a cached pool that grows to the number of calls in progress and
-// keeps idle threads for later calls. Shutdown() runs what was submitted, then joins.
+// keeps idle threads a while for later calls. A thread idle for kIdleThreadLife
+// ends (and is joined by the next Submit), so a burst of calls does not leave its
+// threads behind for the life of the server. Shutdown() runs what was
+// submitted, then joins every thread.
 class CallExecutor {
  public:
+  static constexpr std::chrono::seconds kIdleThreadLife{5};
+
   ~CallExecutor() { Shutdown(); }
 
   void Submit(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(mutex_);
+    JoinRetired();
     tasks_.push_back(std::move(task));
     if (tasks_.size() > idle_) {
-      threads_.emplace_back([this] { Work(); });
+      threads_.emplace_back();
+      auto self = std::prev(threads_.end());
+      // The new thread waits for this lock before it can look at `self`.
+      *self = std::thread([this, self] { Work(self); });
     } else {
       task_ready_.notify_one();
     }
   }
 
   void Shutdown() {
-    std::vector<std::thread> threads;
+    std::list<std::thread> threads;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
       threads.swap(threads_);
+      retired_.clear();
       task_ready_.notify_all();
     }
     for (std::thread& thread : threads) thread.join();
   }
 
  private:
-  void Work() {
+  using ThreadSlot = std::list<std::thread>::iterator;
+
+  void Work(ThreadSlot self) {
     std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
       ++idle_;
-      task_ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+      const bool woken =
+          task_ready_.wait_for(lock, kIdleThreadLife, [&] { return stopping_ || !tasks_.empty(); });
       --idle_;
+      if (!woken) {
+        // Idle too long: leave, to be joined by the next Submit (or Shutdown).
+        retired_.push_back(self);
+        return;
+      }
       if (tasks_.empty()) return;  // stopping, nothing left
       std::function<void()> task = std::move(tasks_.front());
       tasks_.pop_front();
@@ -99,10 +120,21 @@ class CallExecutor {
     }
   }
 
+  // Joins the threads that ended idle (they have returned, so this does not wait
+  // long). Called with the lock held.
+  void JoinRetired() {
+    for (ThreadSlot slot : retired_) {
+      slot->join();
+      threads_.erase(slot);
+    }
+    retired_.clear();
+  }
+
   std::mutex mutex_;
   std::condition_variable task_ready_;
   std::deque<std::function<void()>> tasks_;
-  std::vector<std::thread> threads_;
+  std::list<std::thread> threads_;
+  std::vector<ThreadSlot> retired_;
   size_t idle_ = 0;
   bool stopping_ = false;
 };
