@@ -531,17 +531,32 @@ Status ParseRawRequest(const grpc::ByteBuffer* request, const char* type_name, M
   return ParseMessage(bytes, type_name, out);
 }
 
+// Every method but Handshake is raw: requests are parsed here (ParseRawRequest),
+// so a malformed one is refused with INVALID_ARGUMENT naming the message, rather
+// than the bare UNIMPLEMENTED gRPC's generated handlers answer a failed parse with.
 using ServiceBase = pb::FlightService::WithCallbackMethod_Handshake<
-    pb::FlightService::WithCallbackMethod_ListFlights<
-        pb::FlightService::WithCallbackMethod_GetFlightInfo<
-            pb::FlightService::WithCallbackMethod_PollFlightInfo<
-                pb::FlightService::WithCallbackMethod_GetSchema<
+    pb::FlightService::WithRawCallbackMethod_ListFlights<
+        pb::FlightService::WithRawCallbackMethod_GetFlightInfo<
+            pb::FlightService::WithRawCallbackMethod_PollFlightInfo<
+                pb::FlightService::WithRawCallbackMethod_GetSchema<
                     pb::FlightService::WithRawCallbackMethod_DoGet<
                         pb::FlightService::WithRawCallbackMethod_DoPut<
                             pb::FlightService::WithRawCallbackMethod_DoExchange<
-                                pb::FlightService::WithCallbackMethod_DoAction<
-                                    pb::FlightService::WithCallbackMethod_ListActions<
+                                pb::FlightService::WithRawCallbackMethod_DoAction<
+                                    pb::FlightService::WithRawCallbackMethod_ListActions<
                                         pb::FlightService::Service>>>>>>>>>>;
+
+// Serializes a response message for a raw method.
+template <typename Message>
+Result<grpc::ByteBuffer> SerializeResponse(const Message& message) {
+  grpc::ByteBuffer buffer;
+  bool own_buffer = false;
+  grpc::Status status = grpc::SerializationTraits<Message>::Serialize(message, &buffer, &own_buffer);
+  if (!status.ok()) {
+    return Status::SerializationError("cannot serialize the ", message.GetTypeName(), ": ", status.error_message());
+  }
+  return buffer;
+}
 
 using RawWriteCall = ServerCall<WriteBase<grpc::ByteBuffer>, void, grpc::ByteBuffer>;
 using RawBidiCall = ServerCall<BidiBase<grpc::ByteBuffer, grpc::ByteBuffer>, grpc::ByteBuffer, grpc::ByteBuffer>;
@@ -562,51 +577,65 @@ class FlightGrpcService final : public ServiceBase {
     });
   }
 
-  grpc::ServerWriteReactor<pb::FlightInfo>* ListFlights(grpc::CallbackServerContext* context,
-                                                        const pb::Criteria* request) override {
-    using Call = ServerCall<WriteBase<pb::FlightInfo>, void, pb::FlightInfo>;
-    auto* call = new Call(server_, executor_, counter_, context, "ListFlights");
-    Result<Criteria> criteria = FromProto(*request);
-    return call->Launch([server = server_, criteria = std::move(criteria)](Call* self) -> Status {
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* ListFlights(grpc::CallbackServerContext* context,
+                                                          const grpc::ByteBuffer* request) override {
+    auto* call = new RawWriteCall(server_, executor_, counter_, context, "ListFlights");
+    pb::Criteria message;
+    Status parsed = ParseRawRequest(request, "Criteria", &message);
+    Result<Criteria> criteria = parsed.ok() ? FromProto(message) : Result<Criteria>(parsed);
+    return call->Launch([server = server_, criteria = std::move(criteria)](RawWriteCall* self) -> Status {
       if (!criteria.ok()) return criteria.status().WithContext("invalid Criteria");
       QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<FlightListing> listing, server->ListFlights(self->context(), *criteria));
       if (listing == nullptr) return Status::OK();
       while (true) {
         QUIVER_ASSIGN_OR_RAISE(std::optional<FlightInfo> info, listing->Next());
         if (!info.has_value()) return Status::OK();
-        pb::FlightInfo message;
-        QUIVER_RETURN_NOT_OK(ToProto(*info, &message));
-        QUIVER_RETURN_NOT_OK(self->Write(std::move(message)));
+        pb::FlightInfo response;
+        QUIVER_RETURN_NOT_OK(ToProto(*info, &response));
+        QUIVER_ASSIGN_OR_RAISE(grpc::ByteBuffer bytes, SerializeResponse(response));
+        QUIVER_RETURN_NOT_OK(self->Write(std::move(bytes)));
       }
     });
   }
 
-  grpc::ServerUnaryReactor* GetFlightInfo(grpc::CallbackServerContext* context, const pb::FlightDescriptor* request,
-                                          pb::FlightInfo* response) override {
+  grpc::ServerUnaryReactor* GetFlightInfo(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override {
     return Unary(context, "GetFlightInfo", request, [this, response](GrpcServerCallContext& ctx,
-                                                                     const FlightDescriptor& descriptor) -> Status {
+                                                              const FlightDescriptor& descriptor) -> Status {
       QUIVER_ASSIGN_OR_RAISE(FlightInfo info, server_->GetFlightInfo(ctx, descriptor));
-      return ToProto(info, response);
+      pb::FlightInfo message;
+      QUIVER_RETURN_NOT_OK(ToProto(info, &message));
+      QUIVER_ASSIGN_OR_RAISE(*response, SerializeResponse(message));
+      return Status::OK();
     });
   }
 
-  grpc::ServerUnaryReactor* PollFlightInfo(grpc::CallbackServerContext* context, const pb::FlightDescriptor* request,
-                                           pb::PollInfo* response) override {
+
+  grpc::ServerUnaryReactor* PollFlightInfo(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override {
     return Unary(context, "PollFlightInfo", request, [this, response](GrpcServerCallContext& ctx,
-                                                                      const FlightDescriptor& descriptor) -> Status {
+                                                              const FlightDescriptor& descriptor) -> Status {
       QUIVER_ASSIGN_OR_RAISE(PollInfo info, server_->PollFlightInfo(ctx, descriptor));
-      return ToProto(info, response);
+      pb::PollInfo message;
+      QUIVER_RETURN_NOT_OK(ToProto(info, &message));
+      QUIVER_ASSIGN_OR_RAISE(*response, SerializeResponse(message));
+      return Status::OK();
     });
   }
 
-  grpc::ServerUnaryReactor* GetSchema(grpc::CallbackServerContext* context, const pb::FlightDescriptor* request,
-                                      pb::SchemaResult* response) override {
+
+  grpc::ServerUnaryReactor* GetSchema(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override {
     return Unary(context, "GetSchema", request, [this, response](GrpcServerCallContext& ctx,
-                                                                 const FlightDescriptor& descriptor) -> Status {
-      QUIVER_ASSIGN_OR_RAISE(SchemaResult result, server_->GetSchema(ctx, descriptor));
-      return ToProto(result, response);
+                                                              const FlightDescriptor& descriptor) -> Status {
+      QUIVER_ASSIGN_OR_RAISE(SchemaResult info, server_->GetSchema(ctx, descriptor));
+      pb::SchemaResult message;
+      QUIVER_RETURN_NOT_OK(ToProto(info, &message));
+      QUIVER_ASSIGN_OR_RAISE(*response, SerializeResponse(message));
+      return Status::OK();
     });
   }
+
 
   grpc::ServerWriteReactor<grpc::ByteBuffer>* DoGet(grpc::CallbackServerContext* context,
                                                     const grpc::ByteBuffer* request) override {
@@ -643,34 +672,39 @@ class FlightGrpcService final : public ServiceBase {
     });
   }
 
-  grpc::ServerWriteReactor<pb::Result>* DoAction(grpc::CallbackServerContext* context,
-                                                 const pb::Action* request) override {
-    using Call = ServerCall<WriteBase<pb::Result>, void, pb::Result>;
-    auto* call = new Call(server_, executor_, counter_, context, "DoAction");
-    Result<Action> action = FromProto(*request);
-    return call->Launch([server = server_, action = std::move(action)](Call* self) -> Status {
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* DoAction(grpc::CallbackServerContext* context,
+                                                       const grpc::ByteBuffer* request) override {
+    auto* call = new RawWriteCall(server_, executor_, counter_, context, "DoAction");
+    pb::Action message;
+    Status parsed = ParseRawRequest(request, "Action", &message);
+    Result<Action> action = parsed.ok() ? FromProto(message) : Result<Action>(parsed);
+    return call->Launch([server = server_, action = std::move(action)](RawWriteCall* self) -> Status {
       if (!action.ok()) return action.status().WithContext("invalid Action");
       QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<ResultStream> results, ServeDoAction(server, self->context(), *action));
       while (true) {
         QUIVER_ASSIGN_OR_RAISE(std::optional<FlightResult> result, results->Next());
         if (!result.has_value()) return Status::OK();
-        pb::Result message;
-        QUIVER_RETURN_NOT_OK(ToProto(*result, &message));
-        QUIVER_RETURN_NOT_OK(self->Write(std::move(message)));
+        pb::Result response;
+        QUIVER_RETURN_NOT_OK(ToProto(*result, &response));
+        QUIVER_ASSIGN_OR_RAISE(grpc::ByteBuffer bytes, SerializeResponse(response));
+        QUIVER_RETURN_NOT_OK(self->Write(std::move(bytes)));
       }
     });
   }
 
-  grpc::ServerWriteReactor<pb::ActionType>* ListActions(grpc::CallbackServerContext* context,
-                                                        const pb::Empty*) override {
-    using Call = ServerCall<WriteBase<pb::ActionType>, void, pb::ActionType>;
-    auto* call = new Call(server_, executor_, counter_, context, "ListActions");
-    return call->Launch([server = server_](Call* self) -> Status {
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* ListActions(grpc::CallbackServerContext* context,
+                                                          const grpc::ByteBuffer* request) override {
+    auto* call = new RawWriteCall(server_, executor_, counter_, context, "ListActions");
+    pb::Empty empty;
+    Status parsed = ParseRawRequest(request, "Empty", &empty);
+    return call->Launch([server = server_, parsed](RawWriteCall* self) -> Status {
+      if (!parsed.ok()) return parsed.WithContext("invalid ListActions request");
       QUIVER_ASSIGN_OR_RAISE(std::vector<ActionType> types, server->ListActions(self->context()));
       for (const ActionType& type : types) {
-        pb::ActionType message;
-        QUIVER_RETURN_NOT_OK(ToProto(type, &message));
-        QUIVER_RETURN_NOT_OK(self->Write(std::move(message)));
+        pb::ActionType response;
+        QUIVER_RETURN_NOT_OK(ToProto(type, &response));
+        QUIVER_ASSIGN_OR_RAISE(grpc::ByteBuffer bytes, SerializeResponse(response));
+        QUIVER_RETURN_NOT_OK(self->Write(std::move(bytes)));
       }
       return Status::OK();
     });
@@ -679,9 +713,11 @@ class FlightGrpcService final : public ServiceBase {
  private:
   template <typename Body>
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const char* method,
-                                  const pb::FlightDescriptor* request, Body body) {
+                                  const grpc::ByteBuffer* request, Body body) {
     auto* call = new UnaryCall(server_, executor_, counter_, context, method);
-    Result<FlightDescriptor> descriptor = FromProto(*request);
+    pb::FlightDescriptor message;
+    Status parsed = ParseRawRequest(request, "FlightDescriptor", &message);
+    Result<FlightDescriptor> descriptor = parsed.ok() ? FromProto(message) : Result<FlightDescriptor>(parsed);
     return call->Launch([descriptor = std::move(descriptor), body = std::move(body)](GrpcServerCallContext& ctx) {
       if (!descriptor.ok()) return descriptor.status().WithContext("invalid FlightDescriptor");
       return body(ctx, *descriptor);

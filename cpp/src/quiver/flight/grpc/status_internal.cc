@@ -135,6 +135,29 @@ void KeepGrpcInitialized() {
   std::call_once(once, [] { grpc_init(); });
 }
 
+namespace {
+
+// Error messages often quote what a client sent (field names, paths); its
+// control bytes are written as \xNN so that what reaches the client (and its
+// logs) stays readable and a valid header value. Tabs and newlines stay.
+std::string EscapeControlBytes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 grpc::Status ToGrpcStatus(const Status& status) {
   if (status.ok()) return grpc::Status::OK;
   std::string message = status.message();
@@ -142,14 +165,14 @@ grpc::Status ToGrpcStatus(const Status& status) {
     message += ". Detail: ";
     message += status.detail()->ToString();
   }
-  return grpc::Status(GrpcCodeFor(status), std::move(message));
+  return grpc::Status(GrpcCodeFor(status), EscapeControlBytes(message));
 }
 
 std::vector<std::pair<std::string, std::string>> ErrorTrailers(const Status& status) {
   std::vector<std::pair<std::string, std::string>> trailers;
   if (status.ok()) return trailers;
   trailers.emplace_back(kArrowStatusCodeTrailer, std::to_string(static_cast<int>(status.code())));
-  trailers.emplace_back(kArrowStatusMessageTrailer, status.message());
+  trailers.emplace_back(kArrowStatusMessageTrailer, EscapeControlBytes(status.message()));
   if (status.detail() != nullptr) {
     trailers.emplace_back(kArrowStatusDetailTrailer, status.detail()->ToString());
   }
