@@ -277,13 +277,9 @@ def test_servers_and_clients_in_a_loop_do_not_leak(make_server):
     assert after["rss"] - baseline["rss"] < 32 * MIB, (baseline, after)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "quiver serve (cli/store or cli/server): each replace of a dataset while "
-    "--retain-replaced keeps the old file (default 300 s) leaves about the replaced "
-    "data's size in anonymous memory, not released when the trash is pruned; with "
-    "--retain-replaced 0 it stays flat. Seen in N2 as ~5.5 MiB of growth per 512 mixed "
-    "operations"))
 def test_replacing_a_dataset_does_not_grow_memory(make_server):
+    """Each replace passes its data through a malloc arena; the store trims the
+    arenas after a commit, so repeated replaces leave no memory behind."""
     server = make_server()
     client = paf.connect(server.location)
     batch = make_batch(1, rows=8192)  # 128 KiB of values
