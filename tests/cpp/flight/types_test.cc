@@ -368,7 +368,8 @@ TEST(DeserializeErrorsTest, MalformedBytesAreRefused) {
   EXPECT_THAT(Ticket::Deserialize(FromHex("0a 05 66 6f")),  // length 5, only 2 bytes follow
               StatusIs(StatusCode::Invalid,
                        "failed to parse Ticket: the 4 bytes are not a valid "
-                       "arrow.flight.protocol.Ticket protobuf message"));
+                       "arrow.flight.protocol.Ticket protobuf message (malformed, or a string "
+                       "field that is not UTF-8)"));
   EXPECT_THAT(FlightInfo::Deserialize(FromHex("ff")),
               StatusIs(StatusCode::Invalid, StartsWith("failed to parse FlightInfo: ")));
   EXPECT_THAT(FlightDescriptor::Deserialize(FromHex("08")),  // tag without its value

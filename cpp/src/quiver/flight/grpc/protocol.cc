@@ -2,10 +2,12 @@
 // protocol_internal.h, and each type's SerializeToString / Deserialize built on them.
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/stubs/logging.h>
 
 #include <climits>
 #include <cstdint>
 #include <limits>
+#include <mutex>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -561,15 +563,41 @@ Result<std::string> SerializeMessage(const google::protobuf::Message& message,
   return out;
 }
 
+namespace {
+
+// protobuf logs a line to stderr for every string field that is not UTF-8 as it
+// refuses the message; the refusal reaches the peer as our error, and a peer
+// sending such messages in a loop would flood the server's log. This handler
+// drops that one message and hands every other to the handler it replaced.
+google::protobuf::LogHandler* g_previous_log_handler = nullptr;
+
+void QuietInvalidUtf8(google::protobuf::LogLevel level, const char* filename, int line,
+                      const std::string& message) {
+  if (level == google::protobuf::LOGLEVEL_ERROR &&
+      message.find("contains invalid UTF-8 data when parsing") != std::string::npos) {
+    return;
+  }
+  if (g_previous_log_handler != nullptr) g_previous_log_handler(level, filename, line, message);
+}
+
+void InstallQuietLogHandler() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_previous_log_handler = google::protobuf::SetLogHandler(&QuietInvalidUtf8); });
+}
+
+}  // namespace
+
 Status ParseMessage(std::string_view bytes, std::string_view type_name,
                     google::protobuf::Message* out) {
+  InstallQuietLogHandler();
   if (bytes.size() > static_cast<size_t>(INT_MAX)) {
     return Status::Invalid("failed to parse ", type_name, ": expected at most ", INT_MAX,
                            " bytes (protobuf's limit) but found ", bytes.size());
   }
   if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return Status::Invalid("failed to parse ", type_name, ": the ", bytes.size(),
-                           " bytes are not a valid ", out->GetTypeName(), " protobuf message");
+                           " bytes are not a valid ", out->GetTypeName(),
+                           " protobuf message (malformed, or a string field that is not UTF-8)");
   }
   return Status::OK();
 }
