@@ -378,7 +378,17 @@ class GrpcClientDataCall final : public ClientDataCall,
     return final_status_;
   }
 
-  void TryCancel() override { context_.TryCancel(); }
+  // Later reads fail with Cancelled, also when the whole stream had already
+  // arrived (read ahead) or the call had ended: what was not read is dropped.
+  void TryCancel() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      cancelled_ = true;
+      if (kind_ != DataCallKind::kDoPut) received_.clear();
+      message_ready_.notify_all();
+    }
+    context_.TryCancel();
+  }
 
   CallHeaders headers() const override {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -464,7 +474,12 @@ class GrpcClientDataCall final : public ClientDataCall,
     std::optional<grpc::ByteBuffer> message;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      message_ready_.wait(lock, [&] { return !received_.empty() || reads_finished_; });
+      message_ready_.wait(lock, [&] { return !received_.empty() || reads_finished_ || cancelled_; });
+      if (cancelled_ && kind_ != DataCallKind::kDoPut) {
+        // As gRPC reports a cancelled call, so it reads the same either way.
+        return FromGrpcStatus(grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled by the client"),
+                              {});
+      }
       if (!received_.empty()) {
         message = std::move(received_.front());
         received_.pop_front();
@@ -509,6 +524,7 @@ class GrpcClientDataCall final : public ClientDataCall,
   // End of call.
   bool finish_started_ = false;
   bool done_ = false;
+  bool cancelled_ = false;  // by TryCancel: reads fail from then on
   Status final_status_;
   CallHeaders headers_;
   CallHeaders initial_headers_;
