@@ -255,33 +255,7 @@ bool ParseMoment(std::string_view text, Moment* moment) {
   return true;
 }
 
-int64_t UnitsPerSecond(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::SECOND:
-      return 1;
-    case TimeUnit::MILLI:
-      return 1000;
-    case TimeUnit::MICRO:
-      return 1000000;
-    case TimeUnit::NANO:
-      return 1000000000;
-  }
-  return 1;
-}
 
-int UnitDigits(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::SECOND:
-      return 0;
-    case TimeUnit::MILLI:
-      return 3;
-    case TimeUnit::MICRO:
-      return 6;
-    case TimeUnit::NANO:
-      return 9;
-  }
-  return 0;
-}
 
 // seconds * per_second + fraction without overflow; false if it does not fit.
 bool MomentInUnit(const Moment& moment, TimeUnit unit, int64_t* value) {
@@ -552,7 +526,7 @@ class ColumnBuilder {
         const auto& type = static_cast<const TimestampType&>(*field_->type());
         Moment moment;
         if (!ParseMoment(value, &moment)) return CannotRead(value, line);
-        if (moment.fraction_digits > UnitDigits(type.unit())) {
+        if (moment.fraction_digits > FractionDigits(type.unit())) {
           return Fail(line, "'" + Shown(value) + "' has more digits of a second than " +
                                 field_->type()->ToString() + " holds");
         }

@@ -82,15 +82,6 @@ int64_t DaysFromCivil(int64_t y, int m, int d) {
   return era * 146097 + doe - 719468;
 }
 
-int64_t UnitsPerSecond(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::SECOND: return 1;
-    case TimeUnit::MILLI: return 1000;
-    case TimeUnit::MICRO: return 1000000;
-    case TimeUnit::NANO: return 1000000000;
-  }
-  return 1;
-}
 
 const char* NumpyUnit(TimeUnit unit) {
   switch (unit) {

@@ -57,15 +57,6 @@ void CivilFromDays(int64_t z, int64_t* year, int* month, int* day) {
   *year = yoe + era * 400 + (*month <= 2 ? 1 : 0);
 }
 
-int64_t UnitsPerSecond(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::SECOND: return 1;
-    case TimeUnit::MILLI: return 1000;
-    case TimeUnit::MICRO: return 1000000;
-    case TimeUnit::NANO: return 1000000000;
-  }
-  return 1;
-}
 
 nb::object DateFromDays(int64_t days) {
   int64_t year;

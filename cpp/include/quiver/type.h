@@ -81,6 +81,10 @@ enum class TypeId : int8_t {
 enum class TimeUnit : int8_t { SECOND, MILLI, MICRO, NANO };
 /// "s", "ms", "us", "ns".
 QUIVER_EXPORT std::string_view TimeUnitSuffix(TimeUnit unit);
+/// How many of `unit` make a second: 1, 1000, 10^6, 10^9.
+QUIVER_EXPORT int64_t UnitsPerSecond(TimeUnit unit);
+/// The digits of a second's fraction `unit` resolves: 0, 3, 6, 9.
+QUIVER_EXPORT int FractionDigits(TimeUnit unit);
 
 enum class UnionMode : int8_t { SPARSE, DENSE };
 

@@ -242,33 +242,7 @@ std::string FormatDate(int64_t days) {
   return out;
 }
 
-int64_t UnitsPerSecond(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::SECOND:
-      return 1;
-    case TimeUnit::MILLI:
-      return 1000;
-    case TimeUnit::MICRO:
-      return 1000000;
-    case TimeUnit::NANO:
-      return 1000000000;
-  }
-  return 1;
-}
 
-int FractionDigits(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::SECOND:
-      return 0;
-    case TimeUnit::MILLI:
-      return 3;
-    case TimeUnit::MICRO:
-      return 6;
-    case TimeUnit::NANO:
-      return 9;
-  }
-  return 0;
-}
 
 // "HH:MM:SS[.fff]" for a time of day in [0, one day) expressed in `unit`.
 std::string FormatTimeOfDay(int64_t value, TimeUnit unit) {

@@ -19,6 +19,26 @@ std::string_view TimeUnitSuffix(TimeUnit unit) {
   return "?";
 }
 
+int64_t UnitsPerSecond(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::SECOND: return 1;
+    case TimeUnit::MILLI: return 1000;
+    case TimeUnit::MICRO: return 1000000;
+    case TimeUnit::NANO: return 1000000000;
+  }
+  return 1;
+}
+
+int FractionDigits(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::SECOND: return 0;
+    case TimeUnit::MILLI: return 3;
+    case TimeUnit::MICRO: return 6;
+    case TimeUnit::NANO: return 9;
+  }
+  return 0;
+}
+
 // ---------------------------------------------------------------------------
 // KeyValueMetadata
 
