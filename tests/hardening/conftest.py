@@ -9,8 +9,8 @@ import support
 def make_server(tmp_path):
     servers = []
 
-    def make(*extra, name=None):
-        server = support.Server(tmp_path / (name or f"root{len(servers)}"), *extra)
+    def make(*extra, name=None, env=None):
+        server = support.Server(tmp_path / (name or f"root{len(servers)}"), *extra, env=env)
         servers.append(server)
         return server
 

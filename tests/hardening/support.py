@@ -35,7 +35,7 @@ def quiver_binary():
 class Server:
     """A running `quiver serve --port 0` on `root`; `location` is its first stdout line."""
 
-    def __init__(self, root, *extra):
+    def __init__(self, root, *extra, env=None):
         self.root = pathlib.Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.log_path = self.root.parent / f"serve-{self.root.name}.log"
@@ -43,7 +43,7 @@ class Server:
         self.proc = subprocess.Popen(
             [str(quiver_binary()), "serve", "--root", str(self.root), "--host", "127.0.0.1",
              "--port", "0", *map(str, extra)],
-            stdout=subprocess.PIPE, stderr=self.log_file)
+            stdout=subprocess.PIPE, stderr=self.log_file, env=None if env is None else {**os.environ, **env})
         line = self.proc.stdout.readline().decode().strip()
         if not line:
             self.proc.wait(timeout=LIMIT)
