@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.flight as paf
 import pytest
 
+import figures
 import support
 from support import MIB, call, flight_data, descriptor_path, descriptor_cmd, ticket, action
 
@@ -246,8 +247,10 @@ def test_hostile_messages_are_refused_clearly_and_leave_no_trace(server):
     assert healthy(server)
 
     after = support.settle(server, baseline, 64 * MIB, 4, 5)
-    print(f"N1: {calls} hostile calls; RSS {baseline['rss'] >> 20} -> {after['rss'] >> 20} MiB, "
-          f"threads {baseline['threads']} -> {after['threads']}, fds {baseline['fds']} -> {after['fds']}")
+    figures.record("N1", "hostile raw gRPC messages into every RPC", calls=calls, server_up=server.alive(),
+                   rss_before_mib=baseline["rss"] >> 20, rss_after_mib=after["rss"] >> 20,
+                   threads_before=baseline["threads"], threads_after=after["threads"],
+                   fds_before=baseline["fds"], fds_after=after["fds"])
     assert after["rss"] - baseline["rss"] < 64 * MIB, (baseline, after)
     assert after["fds"] <= baseline["fds"] + 5, (baseline, after)
     assert after["threads"] <= baseline["threads"] + 4, (baseline, after)

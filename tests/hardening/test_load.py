@@ -20,6 +20,7 @@ import json
 import os
 import random
 import threading
+import time
 
 import numpy as np
 import pyarrow as pa
@@ -27,6 +28,7 @@ import pyarrow.flight as paf
 import pytest
 import quiver.flight as qf
 
+import figures
 import support
 from support import MIB, process_stats
 
@@ -195,10 +197,12 @@ def test_64_mixed_clients(make_server):
 
     barrier = threading.Barrier(CLIENTS, action=sample)
     workers = [Worker(i, server.location, expected, barrier) for i in range(CLIENTS)]
+    started = time.monotonic()
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(support.LIMIT * 5)
+    elapsed = time.monotonic() - started
     assert not any(w.is_alive() for w in workers), "a load client hung"
     errors = [e for w in workers for e in w.errors]
     mismatches = [m for w in workers for m in w.mismatches]
@@ -207,13 +211,12 @@ def test_64_mixed_clients(make_server):
 
     warm, end = samples[0], samples[-1]
     after = support.settle(server, baseline, 1 << 40, CLIENTS + 8, 5)
-    print(f"N2: {CLIENTS} clients, {ops} operations, {len(errors)} errors, {len(mismatches)} mismatches; "
-          f"RSS baseline {baseline['rss'] >> 20} MiB, after warm-up {warm['rss'] >> 20} MiB, end "
-          f"{end['rss'] >> 20} MiB, after {after['rss'] >> 20} MiB (anonymous: {warm['rss_anon'] >> 20} -> "
-          f"{end['rss_anon'] >> 20} MiB, by round {[s['rss_anon'] >> 20 for s in samples]}); threads "
-          f"{baseline['threads']} -> "
-          f"max {max(s['threads'] for s in samples)} -> {after['threads']}; fds {baseline['fds']} -> "
-          f"max {max(s['fds'] for s in samples)} -> {after['fds']}")
+    figures.record("N2", "64 clients mixing every RPC against quiver serve", clients=CLIENTS,
+                   seconds=round(elapsed, 1), operations=ops, errors=len(errors), mismatches=len(mismatches),
+                   rss_baseline_mib=baseline["rss"] >> 20, rss_after_warmup_mib=warm["rss"] >> 20,
+                   rss_end_mib=end["rss"] >> 20, rss_settled_mib=after["rss"] >> 20,
+                   threads_max=max(s["threads"] for s in samples), threads_settled=after["threads"],
+                   fds_baseline=baseline["fds"], fds_max=max(s["fds"] for s in samples), fds_settled=after["fds"])
     assert errors == [], errors[:10]
     assert mismatches == [], mismatches[:10]
     assert ops == CLIENTS * OPS_PER_ROUND * (1 + ROUNDS)
@@ -268,9 +271,11 @@ def test_servers_and_clients_in_a_loop_do_not_leak(make_server):
     gc.collect()
     live = [o for o in gc.get_objects() if isinstance(o, (EchoServer, qf.FlightClient, paf.FlightClient))]
     after = support.wait_settled(own_stats, baseline, thread_slack=4, fd_slack=5)
-    print(f"N9: 20 in-process servers, 5 quiver serve processes, 230 clients; test process threads "
-          f"{baseline['threads']} -> {after['threads']}, fds {baseline['fds']} -> {after['fds']}, RSS "
-          f"{baseline['rss'] >> 20} -> {after['rss'] >> 20} MiB; live server/client objects {len(live)}")
+    figures.record("N9", "create and stop servers, connect and close clients", in_process_servers=20,
+                   serve_processes=5, clients=230, live_objects=len(live),
+                   threads_before=baseline["threads"], threads_after=after["threads"],
+                   fds_before=baseline["fds"], fds_after=after["fds"],
+                   rss_before_mib=baseline["rss"] >> 20, rss_after_mib=after["rss"] >> 20)
     assert live == []
     assert after["threads"] <= baseline["threads"] + 4, (baseline, after)
     assert after["fds"] <= baseline["fds"] + 5, (baseline, after)
