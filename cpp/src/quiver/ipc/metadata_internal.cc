@@ -1,6 +1,7 @@
 #include "quiver/ipc/metadata_internal.h"
 
 #include <cstring>
+#include <unordered_set>
 
 #include "quiver/fbs/File_generated.h"
 #include "quiver/fbs/Message_generated.h"
@@ -29,7 +30,11 @@ Status VerifyFlatbuffer(const Buffer& bytes, const char* what, Verify verify) {
   flatbuffers::Verifier verifier(bytes.data(), static_cast<size_t>(bytes.size()), kMaxVerifierDepth,
                                  kMaxVerifierTables);
   if (!verify(verifier)) {
-    return Status::Invalid("the ", what, " flatbuffer is malformed (failed verification)");
+    // The verifier does not say which rule failed; these are all it checks.
+    return Status::Invalid("the ", what, " flatbuffer is malformed (failed verification: a table, vector or ",
+                           "string lies outside its ", bytes.size(), " bytes or is misaligned, tables are nested ",
+                           "deeper than ", kMaxVerifierDepth, ", or it holds more than ", kMaxVerifierTables,
+                           " tables)");
   }
   return Status::OK();
 }
@@ -83,6 +88,12 @@ class SchemaParser {
     if (f == nullptr) return Status::Invalid("a schema field is missing (null entry)");
     if (depth > options_.max_recursion_depth) {
       return Status::Invalid("schema nesting is deeper than the limit of ", options_.max_recursion_depth);
+    }
+    // Writers emit one Field table per field. A table listed again (a "dedup bomb":
+    // children vectors pointing at one subtree over and over) would make a few KiB
+    // of metadata expand into millions of fields.
+    if (!seen_fields_.insert(f).second) {
+      return Status::Invalid("the schema refers to the same Field table more than once");
     }
     std::string name = f->name() ? f->name()->str() : "";
     FieldVector children;
@@ -307,6 +318,7 @@ class SchemaParser {
 
   const IpcReadOptions& options_;
   DictionaryIds ids_;
+  std::unordered_set<const fb::Field*> seen_fields_;
 };
 
 Result<ParsedSchema> ParseSchemaTable(const fb::Schema* s, const IpcReadOptions& options) {
