@@ -7,6 +7,7 @@
 // and a cut-off upload's temporary file is removed at the next start).
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -204,6 +205,20 @@ class AuthenticatingDatasetServer final : public server::DatasetServer {
   }
 };
 
+// gRPC 1.51 stops accepting connections for good once accept() fails for lack of
+// descriptors (CVE-2023-4785, see SECURITY.md): a client that opens connections up
+// to the limit leaves the server running but deaf. The usual soft limit is 1,024;
+// raising it to the hard limit makes that take as many connections as the system
+// lets this process have. Nothing changes where the soft limit already is the hard one.
+void RaiseDescriptorLimit() {
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  // Refused (e.g. a hard limit of RLIM_INFINITY above the kernel's nr_open): the
+  // soft limit stays as it was.
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 std::string GraceText(double seconds) {
   char text[32];
   std::snprintf(text, sizeof(text), "%g s", seconds);
@@ -280,6 +295,7 @@ Status Serve(const ServeArgs& args, Logger* log) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  RaiseDescriptorLimit();
 
   if (!args.users.empty()) {
     QUIVER_ASSIGN_OR_RAISE(server::UserTable loaded, server::UserTable::Load(args.users));

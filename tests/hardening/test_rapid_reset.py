@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.flight as paf
 import pytest
 
+import figures
 import rapid_reset
 import support
 
@@ -45,6 +46,10 @@ def test_rapid_reset_flood_leaves_the_server_up(make_server, method):
     print(f"rapid reset, {sent} x HEADERS+RST_STREAM on {method} (closed by server: {closed}): RSS "
           f"{before['rss'] >> 20} MiB -> peak {sampler.peak >> 20} MiB -> {after['rss'] >> 20} MiB; threads "
           f"{before['threads']} -> {after['threads']}; fds {before['fds']} -> {after['fds']}")
+    figures.record("CVE-2023-44487", f"rapid reset, {sent} pairs on {method}", pairs=sent, connection_closed=closed,
+                   rss_before_mib=round(before["rss"] / support.MIB, 1),
+                   rss_peak_mib=round(max(sampler.peak, after["rss"]) / support.MIB, 1),
+                   rss_after_mib=round(after["rss"] / support.MIB, 1), threads=[before["threads"], after["threads"]])
     # The connection is gone: its descriptor is released.
     after = support.settle(server, before, 1 << 40, 1 << 20, 3)
     assert after["fds"] <= before["fds"] + 3, (before, after)
