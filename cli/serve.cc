@@ -17,7 +17,9 @@
 #include <cstdio>
 #include <condition_variable>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -30,6 +32,7 @@
 #include "common/errors.h"
 #include "common/sample.h"
 #include "quiver/flight/auth.h"
+#include "quiver/flight/status.h"
 #include "server/dataset_server.h"
 #include "server/users.h"
 #include "store/fs.h"
@@ -47,6 +50,7 @@ struct ServeArgs {
   std::string tls_key;
   std::string tls_client_ca;
   std::string users;
+  int64_t token_ttl_seconds = 12 * 3600;
   double grace_seconds = 10;
   int64_t retain_seconds = 300;
   uint64_t max_upload_bytes = 0;
@@ -191,10 +195,14 @@ class Maintenance {
 };
 
 // The dataset server, answering the Handshake that Basic/Bearer clients open
-// (the auth middleware has checked its credentials by the time it runs).
+// (the auth middleware has checked its credentials by the time it runs), and
+// refusing read-only users (PermissionDenied) before any handler that changes
+// datasets runs: DoPut, DoExchange and the drop and rename actions.
 class AuthenticatingDatasetServer final : public server::DatasetServer {
  public:
-  using DatasetServer::DatasetServer;
+  AuthenticatingDatasetServer(store::DatasetStore* store, std::function<void(const std::string&)> log,
+                              std::shared_ptr<const server::UserTable> users)
+      : DatasetServer(store, std::move(log)), users_(std::move(users)) {}
 
   Status Handshake(flight::ServerCallContext& context, flight::ServerHandshakeStream* stream) override {
     if (context.GetMiddleware("auth") == nullptr) return DatasetServer::Handshake(context, stream);
@@ -203,6 +211,36 @@ class AuthenticatingDatasetServer final : public server::DatasetServer {
       if (!payload.has_value()) return Status::OK();
     }
   }
+
+  Status DoPut(flight::ServerCallContext& context, std::unique_ptr<flight::FlightMessageReader> reader,
+               std::unique_ptr<flight::FlightMetadataWriter> writer) override {
+    QUIVER_RETURN_NOT_OK(CheckWriter(context, "DoPut"));
+    return DatasetServer::DoPut(context, std::move(reader), std::move(writer));
+  }
+
+  Status DoExchange(flight::ServerCallContext& context, std::unique_ptr<flight::FlightMessageReader> reader,
+                    std::unique_ptr<flight::FlightMessageWriter> writer) override {
+    QUIVER_RETURN_NOT_OK(CheckWriter(context, "DoExchange"));
+    return DatasetServer::DoExchange(context, std::move(reader), std::move(writer));
+  }
+
+  Result<std::unique_ptr<flight::ResultStream>> DoAction(flight::ServerCallContext& context,
+                                                         const flight::Action& action) override {
+    if (action.type == "drop" || action.type == "rename") {
+      QUIVER_RETURN_NOT_OK(CheckWriter(context, "the " + action.type + " action"));
+    }
+    return DatasetServer::DoAction(context, action);
+  }
+
+ private:
+  Status CheckWriter(const flight::ServerCallContext& context, const std::string& what) const {
+    if (users_ == nullptr || !users_->ReadOnly(context.peer_identity())) return Status::OK();
+    return flight::MakeFlightError(flight::FlightStatusCode::Unauthorized,
+                                   "user '" + context.peer_identity() + "' is read-only: " + what +
+                                       " is not allowed");
+  }
+
+  std::shared_ptr<const server::UserTable> users_;
 };
 
 // gRPC 1.51 stops accepting connections for good once accept() fails for lack of
@@ -297,19 +335,22 @@ Status Serve(const ServeArgs& args, Logger* log) {
   ::signal(SIGPIPE, SIG_IGN);
   RaiseDescriptorLimit();
 
+  if (args.token_ttl_seconds < 1) return UsageError("--token-ttl must be at least 1 second");
+  std::shared_ptr<const server::UserTable> users;
   if (!args.users.empty()) {
     QUIVER_ASSIGN_OR_RAISE(server::UserTable loaded, server::UserTable::Load(args.users));
-    auto users = std::make_shared<server::UserTable>(std::move(loaded));
+    users = std::make_shared<const server::UserTable>(std::move(loaded));
     // Every call needs 'authorization: Basic' or a Bearer token from a Basic Handshake.
     server_options.middleware.emplace_back(
         "auth", std::make_shared<flight::HeaderAuthServerMiddlewareFactory>(
                     [users](const std::string& user, const std::string& password) {
                       return users->Check(user, password);
-                    }));
+                    },
+                    std::chrono::seconds(args.token_ttl_seconds)));
     (*log)("authentication on: " + std::to_string(users->size()) + " user(s) from " + args.users);
   }
 
-  AuthenticatingDatasetServer server(store.get(), [log](const std::string& line) { (*log)(line); });
+  AuthenticatingDatasetServer server(store.get(), [log](const std::string& line) { (*log)(line); }, users);
   QUIVER_RETURN_NOT_OK(server.Init(server_options));
   QUIVER_ASSIGN_OR_RAISE(flight::Location bound, server.location());
   std::vector<Status> problems;
@@ -362,7 +403,13 @@ CommandRunner AddServeCommand(CLI::App* app) {
                     "PEM roots: require client certificates signed by them (mTLS)");
   serve->add_option("--users", args->users,
                     "Users file (name:pbkdf2-sha256:..., made with `quiver users add`): every call "
-                    "then needs Basic credentials or a Bearer token from a Basic Handshake");
+                    "then needs Basic credentials or a Bearer token from a Basic Handshake; read-only "
+                    "users (quiver users add --read-only) may not put, exchange, drop or rename");
+  serve->add_option("--token-ttl", args->token_ttl_seconds,
+                    "Seconds a Bearer token from a Handshake stays valid (with --users); after that "
+                    "calls with it are refused (Unauthenticated) until the client authenticates again")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   serve->add_option("--max-upload-bytes", args->max_upload_bytes,
                     "Refuse uploads larger than this (e.g. 512MiB); 0: no limit")
       ->transform(CLI::AsSizeValue(false));

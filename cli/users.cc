@@ -26,6 +26,7 @@ struct UsersArgs {
   std::string user;
   std::string password;
   bool password_given = false;
+  bool read_only = false;
   int iterations = server::UserTable::kDefaultIterations;
   bool debug = false;
 };
@@ -36,7 +37,8 @@ Status AddUser(const UsersArgs& args) {
     if (!std::getline(std::cin, password)) return UsageError("expected the password on the first line of stdin");
     if (!password.empty() && password.back() == '\r') password.pop_back();
   }
-  QUIVER_ASSIGN_OR_RAISE(std::string entry, server::UserTable::MakeEntry(args.user, password, args.iterations));
+  QUIVER_ASSIGN_OR_RAISE(std::string entry,
+                         server::UserTable::MakeEntry(args.user, password, args.iterations, args.read_only));
 
   std::string existing;
   {
@@ -68,7 +70,8 @@ Status AddUser(const UsersArgs& args) {
   if (written != static_cast<ssize_t>(text.size()) || !synced) {
     return Status::IOError("cannot write ", args.file, ": ", std::strerror(saved));
   }
-  std::cerr << "added user '" << args.user << "' to " << args.file << std::endl;
+  std::cerr << "added " << (args.read_only ? "read-only " : "") << "user '" << args.user << "' to " << args.file
+            << std::endl;
   return Status::OK();
 }
 
@@ -83,6 +86,9 @@ CommandRunner AddUsersCommand(CLI::App* app) {
   add->add_option("USER", args->user, "The user name")->required();
   add->add_option("--password", args->password, "The password (visible to other processes: prefer stdin)")
       ->each([args](const std::string&) { args->password_given = true; });
+  add->add_flag("--read-only", args->read_only,
+                "The user may list, describe and get datasets but not put, exchange, drop or rename "
+                "(refused with PermissionDenied)");
   add->add_option("--iterations", args->iterations, "PBKDF2 iterations")->capture_default_str();
   add->add_flag("--debug", args->debug, "Print full error details");
   return [args] {

@@ -17,6 +17,7 @@ namespace quiver::cli::server {
 namespace {
 
 constexpr char kScheme[] = "pbkdf2-sha256";
+constexpr char kReadOnly[] = "read-only";
 constexpr size_t kHashBytes = 32;
 constexpr size_t kSaltBytes = 16;
 // Bounds that keep one check between about a millisecond and a few seconds.
@@ -101,9 +102,12 @@ Result<UserTable> UserTable::Parse(const std::string& text, const std::string& o
     if (start == std::string::npos || line[start] == '#') continue;
     const std::string where = origin + ":" + std::to_string(number);
     std::vector<std::string> parts = Split(line, ':');
-    if (parts.size() != 5) {
+    if (parts.size() != 5 && parts.size() != 6) {
       return Status::Invalid(where, ": expected name:", kScheme,
-                             ":ITERATIONS:SALT_HEX:HASH_HEX (see quiver users add)");
+                             ":ITERATIONS:SALT_HEX:HASH_HEX[:", kReadOnly, "] (see quiver users add)");
+    }
+    if (parts.size() == 6 && parts[5] != kReadOnly) {
+      return Status::Invalid(where, ": unknown user flag '", parts[5], "' (only ", kReadOnly, ")");
     }
     if (!ValidName(parts[0])) return Status::Invalid(where, ": invalid user name '", parts[0], "'");
     if (parts[1] != kScheme) {
@@ -126,6 +130,7 @@ Result<UserTable> UserTable::Parse(const std::string& text, const std::string& o
     if (!FromHex(parts[4], &entry.hash) || entry.hash.size() != kHashBytes) {
       return Status::Invalid(where, ": the hash must be ", kHashBytes, " bytes in hex");
     }
+    entry.read_only = parts.size() == 6;
     if (!table.users_.emplace(parts[0], std::move(entry)).second) {
       return Status::Invalid(where, ": user '", parts[0], "' appears twice");
     }
@@ -146,7 +151,13 @@ Status UserTable::Check(const std::string& user, const std::string& password) co
   return Status::OK();
 }
 
-Result<std::string> UserTable::MakeEntry(const std::string& user, const std::string& password, int iterations) {
+bool UserTable::ReadOnly(const std::string& user) const {
+  auto found = users_.find(user);
+  return found == users_.end() || found->second.read_only;
+}
+
+Result<std::string> UserTable::MakeEntry(const std::string& user, const std::string& password, int iterations,
+                                         bool read_only) {
   if (!ValidName(user)) return Status::Invalid("a user name must be non-empty, without ':' or whitespace");
   if (password.empty()) return Status::Invalid("the password must not be empty");
   if (iterations < kMinIterations || iterations > kMaxIterations) {
@@ -157,7 +168,8 @@ Result<std::string> UserTable::MakeEntry(const std::string& user, const std::str
     return Status::IOError("OpenSSL could not make a random salt");
   }
   QUIVER_ASSIGN_OR_RAISE(std::string hash, Pbkdf2(password, salt, iterations));
-  return user + ":" + kScheme + ":" + std::to_string(iterations) + ":" + ToHex(salt) + ":" + ToHex(hash);
+  return user + ":" + kScheme + ":" + std::to_string(iterations) + ":" + ToHex(salt) + ":" + ToHex(hash) +
+         (read_only ? std::string(":") + kReadOnly : std::string());
 }
 
 }  // namespace quiver::cli::server

@@ -49,11 +49,11 @@ class BodyCollector {
         return Status::OK();
       case TypeId::BOOL:
         QUIVER_RETURN_NOT_OK(AddValidity(data));
-        return AddBitmap(data.buffers[1], data.offset, len);
+        return AddBoolValues(data);
       case TypeId::DICTIONARY: {
         QUIVER_RETURN_NOT_OK(AddValidity(data));
         const int w = static_cast<const DictionaryType*>(type)->index_type()->byte_width();
-        return AddRange(data.buffers[1], data.offset * w, len * w);
+        return AddFixedWidthValues(data, w);
       }
       case TypeId::BINARY:
       case TypeId::STRING:
@@ -121,8 +121,7 @@ class BodyCollector {
     }
     if (is_fixed_width(id)) {
       QUIVER_RETURN_NOT_OK(AddValidity(data));
-      const int w = type->byte_width();
-      return AddRange(data.buffers[1], data.offset * w, len * w);
+      return AddFixedWidthValues(data, type->byte_width());
     }
     return Status::NotImplemented("cannot write arrays of type ", type->ToString());
   }
@@ -161,15 +160,95 @@ class BodyCollector {
   }
 
   // A bitmap for bits [offset, offset + length): sliced when byte-aligned, else shifted into a copy.
+  // The bits of the last byte past `length` go out as zeros (a copy when they are not), so
+  // that no byte outside the array's values reaches the wire (the CVE-2019-12408 class).
   Status AddBitmap(const std::shared_ptr<Buffer>& bits, int64_t offset, int64_t length) {
     if (length == 0 || !bits) return AddBuffer(EmptyBuffer());
     const int64_t nbytes = bit_util::BytesForBits(length);
-    if (offset % 8 == 0) return AddRange(bits, offset / 8, nbytes);
     if (bit_util::BytesForBits(offset + length) > bits->size()) {
       return Status::Invalid("bitmap of ", bits->size(), " bytes is too short for ", offset + length, " bits");
     }
+    if (offset % 8 == 0) {
+      const int tail = static_cast<int>(length % 8);
+      const uint8_t last = bits->data()[offset / 8 + nbytes - 1];
+      const auto keep = static_cast<uint8_t>((1u << tail) - 1);
+      if (tail == 0 || (last & ~keep) == 0) return AddRange(bits, offset / 8, nbytes);
+      QUIVER_ASSIGN_OR_RAISE(auto copy, AllocateBuffer(nbytes, options_.pool));
+      std::memcpy(copy->mutable_data(), bits->data() + offset / 8, static_cast<size_t>(nbytes));
+      copy->mutable_data()[nbytes - 1] = static_cast<uint8_t>(last & keep);
+      return AddBuffer(std::move(copy));
+    }
     QUIVER_ASSIGN_OR_RAISE(auto copy, AllocateZeroedBuffer(nbytes, options_.pool));
     bit_util::CopyBitmap(bits->data(), offset, length, copy->mutable_data(), 0);
+    return AddBuffer(std::move(copy));
+  }
+
+  // The validity bitmap of `data` when it has nulls, else null.
+  static const uint8_t* NullBits(const ArrayData& data) {
+    if (data.GetNullCount() == 0 || data.buffers.empty() || !data.buffers[0]) return nullptr;
+    return data.buffers[0]->data();
+  }
+
+  // The values of a fixed-width array, `width` bytes each. Value slots under nulls go
+  // out as zeros: the bytes are sent as they are when those slots already hold zeros
+  // (as every builder leaves them), else from a copy with the null slots cleared.
+  Status AddFixedWidthValues(const ArrayData& data, int64_t width) {
+    const int64_t len = data.length;
+    const uint8_t* validity = NullBits(data);
+    const auto& buf = data.buffers.size() > 1 ? data.buffers[1] : nullptr;
+    if (validity == nullptr || len == 0 || !buf || (data.offset + len) * width > buf->size()) {
+      return AddRange(buf, data.offset * width, len * width);
+    }
+    if (bit_util::BytesForBits(data.offset + len) > data.buffers[0]->size()) {
+      return Status::Invalid("validity bitmap of ", data.buffers[0]->size(), " bytes is too short for ",
+                             data.offset + len, " bits");
+    }
+    const uint8_t* values = buf->data() + data.offset * width;
+    auto dirty = [&](int64_t i) {
+      const uint8_t* slot = values + i * width;
+      for (int64_t k = 0; k < width; ++k) {
+        if (slot[k] != 0) return true;
+      }
+      return false;
+    };
+    int64_t first_dirty = -1;
+    for (int64_t i = 0; i < len && first_dirty < 0; ++i) {
+      if (!bit_util::GetBit(validity, data.offset + i) && dirty(i)) first_dirty = i;
+    }
+    if (first_dirty < 0) return AddRange(buf, data.offset * width, len * width);
+    QUIVER_ASSIGN_OR_RAISE(auto copy, AllocateBuffer(len * width, options_.pool));
+    uint8_t* out = copy->mutable_data();
+    std::memcpy(out, values, static_cast<size_t>(len * width));
+    for (int64_t i = first_dirty; i < len; ++i) {
+      if (!bit_util::GetBit(validity, data.offset + i)) std::memset(out + i * width, 0, static_cast<size_t>(width));
+    }
+    return AddBuffer(std::move(copy));
+  }
+
+  // The value bits of a boolean array; bits under nulls go out as zeros, as above.
+  Status AddBoolValues(const ArrayData& data) {
+    const int64_t len = data.length;
+    const uint8_t* validity = NullBits(data);
+    const auto& bits = data.buffers.size() > 1 ? data.buffers[1] : nullptr;
+    if (validity == nullptr || len == 0 || !bits || bit_util::BytesForBits(data.offset + len) > bits->size()) {
+      return AddBitmap(bits, data.offset, len);
+    }
+    if (bit_util::BytesForBits(data.offset + len) > data.buffers[0]->size()) {
+      return Status::Invalid("validity bitmap of ", data.buffers[0]->size(), " bytes is too short for ",
+                             data.offset + len, " bits");
+    }
+    bool any = false;
+    for (int64_t i = data.offset; i < data.offset + len && !any; ++i) {
+      any = !bit_util::GetBit(validity, i) && bit_util::GetBit(bits->data(), i);
+    }
+    if (!any) return AddBitmap(bits, data.offset, len);
+    const int64_t nbytes = bit_util::BytesForBits(len);
+    QUIVER_ASSIGN_OR_RAISE(auto copy, AllocateZeroedBuffer(nbytes, options_.pool));
+    for (int64_t i = 0; i < len; ++i) {
+      if (bit_util::GetBit(validity, data.offset + i) && bit_util::GetBit(bits->data(), data.offset + i)) {
+        bit_util::SetBit(copy->mutable_data(), i);
+      }
+    }
     return AddBuffer(std::move(copy));
   }
 
