@@ -5,6 +5,8 @@
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/slice.h>
 
+#include <sys/mman.h>
+
 #include <cstring>
 #include <string>
 #include <vector>
@@ -226,7 +228,35 @@ TEST(FlightDataFramingTest, MessagesOverTwoGibibytesAreRefused) {
   FlightPayload payload = PayloadOf(Bytes("m"), {}, nullptr);
   payload.ipc_message.body_length = int64_t{1} << 31;
   EXPECT_THAT(SerializeFlightData(payload, nullptr),
-              StatusIs(StatusCode::Invalid, HasSubstr("gRPC carries at most 2147483647 bytes per message")));
+              StatusIs(StatusCode::CapacityError, HasSubstr("gRPC carries at most 2147483647 bytes per message")));
+}
+
+// 2 GiB of address space that reads as zeros and costs no memory until touched
+// (nothing here touches it: the sizes are refused first).
+class TwoGibibytes {
+ public:
+  TwoGibibytes() {
+    void* p = mmap(nullptr, kSize, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p != MAP_FAILED) data_ = static_cast<uint8_t*>(p);
+  }
+  ~TwoGibibytes() {
+    if (data_ != nullptr) munmap(data_, kSize);
+  }
+  std::shared_ptr<Buffer> buffer() const { return std::make_shared<Buffer>(data_, static_cast<int64_t>(kSize)); }
+  bool ok() const { return data_ != nullptr; }
+  static constexpr size_t kSize = size_t{1} << 31;
+
+ private:
+  uint8_t* data_ = nullptr;
+};
+
+TEST(FlightDataFramingTest, AppMetadataOfTwoGibibytesIsACapacityError) {
+  TwoGibibytes big;
+  ASSERT_TRUE(big.ok());
+  EXPECT_THAT(SerializeFlightData(PayloadOf(Bytes("m"), {}, big.buffer()), nullptr),
+              StatusIs(StatusCode::CapacityError, HasSubstr("gRPC carries at most 2147483647 bytes per message")));
+  EXPECT_THAT(SerializePutResult(big.buffer()),
+              StatusIs(StatusCode::CapacityError, HasSubstr("cannot send a PutResult of 2147483648 bytes")));
 }
 
 TEST(FlightDataFramingTest, ArbitraryBytesNeverCrash) {

@@ -546,7 +546,7 @@ Result<std::string> SerializeMessage(const google::protobuf::Message& message,
                                      std::string_view type_name) {
   const size_t size = message.ByteSizeLong();
   if (size > static_cast<size_t>(INT_MAX)) {
-    return Status::Invalid("cannot serialize ", type_name, ": its ", size,
+    return Status::CapacityError("cannot serialize ", type_name, ": its ", size,
                            " bytes exceed protobuf's limit of ", INT_MAX, " bytes per message");
   }
   std::string out;

@@ -316,7 +316,7 @@ Result<grpc::ByteBuffer> SerializeFlightData(const FlightPayload& payload,
   if (app_metadata_size > 0) total += FieldOverhead(kFieldAppMetadata, app_metadata_size) + app_metadata_size;
   if (body_size > 0) total += FieldOverhead(kFieldDataBody, body_size) + body_size;
   if (total > kMaxMessageBytes) {
-    return Status::Invalid("cannot send a FlightData message of ", total,
+    return Status::CapacityError("cannot send a FlightData message of ", total,
                            " bytes: gRPC carries at most ", kMaxMessageBytes,
                            " bytes per message (send smaller batches, or set "
                            "FlightWriteOptions::max_message_bytes to split them)");
@@ -397,7 +397,7 @@ Result<grpc::ByteBuffer> SerializePutResult(const std::shared_ptr<Buffer>& app_m
   if (app_metadata != nullptr && app_metadata->size() > 0) {
     const uint64_t size = static_cast<uint64_t>(app_metadata->size());
     if (FieldOverhead(kFieldPutResultAppMetadata, size) + size > kMaxMessageBytes) {
-      return Status::Invalid("cannot send a PutResult of ", size,
+      return Status::CapacityError("cannot send a PutResult of ", size,
                              " bytes: gRPC carries at most ", kMaxMessageBytes, " bytes per message");
     }
     AppendKey(kFieldPutResultAppMetadata, builder.pending());

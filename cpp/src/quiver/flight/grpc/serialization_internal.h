@@ -40,7 +40,7 @@ namespace quiver::flight::internal {
 inline constexpr int64_t kWrapThreshold = 4096;
 
 /// The FlightData message for `payload`, with `descriptor` (when not null) in it.
-/// Invalid when the message would exceed gRPC's 2 GiB message limit.
+/// CapacityError when the message would exceed gRPC's 2 GiB message limit.
 Result<grpc::ByteBuffer> SerializeFlightData(const FlightPayload& payload,
                                              const FlightDescriptor* descriptor);
 
