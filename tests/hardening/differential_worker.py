@@ -17,6 +17,7 @@ ValidateFull refuses or whose data differ from pyarrow's.
 """
 
 import json
+import pathlib
 import sys
 
 
@@ -28,7 +29,7 @@ def read_pyarrow(path, reader):
     import pyarrow as pa
     import pyarrow.ipc
 
-    data = pa.py_buffer(open(path, "rb").read())
+    data = pa.py_buffer(pathlib.Path(path).read_bytes())
     if reader == "stream":
         table = pyarrow.ipc.open_stream(data).read_all()
     else:
@@ -41,7 +42,7 @@ def read_quiver(path, reader):
     import quiver
     import quiver.ipc
 
-    data = open(path, "rb").read()
+    data = pathlib.Path(path).read_bytes()
     if reader == "stream":
         table = quiver.ipc.open_stream(data).read_all()
     else:
@@ -55,8 +56,6 @@ def tables_equal(left, right):
 
     Floating-point NaNs compare equal to NaNs in the same slot: both readers return
     the bytes in the file, and pyarrow's plain equals() calls NaN != NaN."""
-    import pyarrow as pa
-
     if not left.schema.equals(right.schema, check_metadata=False):
         return False, f"schemas differ:\n{left.schema}\nvs\n{right.schema}"
     if left.num_rows != right.num_rows:
@@ -74,8 +73,6 @@ def tables_equal(left, right):
 
 
 def _arrays_equal_nan(a, b):
-    import pyarrow as pa
-
     if a.equals(b):
         return True
     # Only a NaN-aware comparison could still find them equal: the C++ EqualOptions

@@ -25,8 +25,6 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from figures import record
 
 HERE = pathlib.Path(__file__).resolve().parent
