@@ -127,13 +127,15 @@ Status BeginCall(const FlightServerOptions& options, FlightMethod method,
                  std::vector<std::pair<std::string, std::shared_ptr<ServerMiddleware>>>* started,
                  std::optional<std::string>* identity, ServerCallContextBase& context) {
   const CallInfo info{method};
-  for (const auto& [key, factory] : options.middleware) {
+  for (const auto& entry : options.middleware) {
+    // A named reference, not a structured binding: clang before 16 cannot capture those.
+    const std::shared_ptr<ServerMiddlewareFactory>& factory = entry.second;
     if (factory == nullptr) continue;
     std::shared_ptr<ServerMiddleware> middleware;
     QUIVER_RETURN_NOT_OK(RunHandlerCatching(context, [&] { return factory->StartCall(info, context, &middleware); }));
     if (middleware == nullptr) continue;
     if (std::optional<std::string> who = middleware->peer_identity(); who.has_value()) *identity = std::move(who);
-    started->emplace_back(key, std::move(middleware));
+    started->emplace_back(entry.first, std::move(middleware));
   }
   HeaderList headers;
   for (const auto& entry : *started) entry.second->SendingHeaders(&headers);
