@@ -58,6 +58,20 @@ TEST(UserTable, MalformedLinesAreRefusedWithTheirLineNumber) {
   EXPECT_TRUE(UserTable::Load("/nonexistent/users.txt").status().IsIOError());
 }
 
+TEST(UserTable, ReadOnlyUsersAreMarkedAndStillLogIn) {
+  ASSERT_OK_AND_ASSIGN(std::string reader, UserTable::MakeEntry("rita", "pw", 1000, /*read_only=*/true));
+  ASSERT_OK_AND_ASSIGN(std::string writer, UserTable::MakeEntry("will", "pw", 1000));
+  EXPECT_THAT(reader, ::testing::EndsWith(":read-only"));
+  ASSERT_OK_AND_ASSIGN(UserTable table, UserTable::Parse(reader + "\n" + writer + "\n", "t"));
+  EXPECT_OK(table.Check("rita", "pw"));
+  EXPECT_TRUE(table.ReadOnly("rita"));
+  EXPECT_FALSE(table.ReadOnly("will"));
+  EXPECT_TRUE(table.ReadOnly("nobody")) << "an unknown name gets no write access";
+  Result<UserTable> flagged = UserTable::Parse(writer + ":admin\n", "t");
+  ASSERT_FALSE(flagged.ok());
+  EXPECT_THAT(flagged.status().message(), HasSubstr("t:1: unknown user flag 'admin'"));
+}
+
 TEST(UserTable, MakeEntryRefusesUnusableInput) {
   EXPECT_TRUE(UserTable::MakeEntry("a:b", "pw").status().IsInvalid());
   EXPECT_TRUE(UserTable::MakeEntry("", "pw").status().IsInvalid());

@@ -57,8 +57,9 @@ std::string Body(const RecordBatch& batch) {
   EXPECT_TRUE(payloads.ok()) << payloads.status().ToString();
   std::string body;
   for (const auto& payload : *payloads) {
-    for (const auto& buffer : payload.body_buffers) body.append(reinterpret_cast<const char*>(buffer->data()),
-                                                                static_cast<size_t>(buffer->size()));
+    for (const auto& buffer : payload.body_buffers) {
+      body.append(reinterpret_cast<const char*>(buffer->data()), static_cast<size_t>(buffer->size()));
+    }
   }
   return body;
 }
@@ -75,8 +76,8 @@ TEST(WireHygiene, NullSlotsBitmapTailsAndSlackGoOutAsZeros) {
   const std::string body = Body(*batch);
   EXPECT_EQ(body.find(static_cast<char>(kGarbage)), std::string::npos);
 
-  // Layout: validity (8 padded), values; per column. Check each validity byte pair and the
-  // null slots explicitly.
+  // The body, column by column: the validity bitmap (2 bytes, padded to 8), then the values
+  // (padded to 8). Every bit past the last row and every byte under a null must be zero.
   const auto* bytes = reinterpret_cast<const uint8_t*>(body.data());
   auto bit = [](const uint8_t* bits, int64_t i) { return (bits[i / 8] >> (i % 8)) & 1; };
   int64_t at = 0;
