@@ -348,6 +348,15 @@ Status Serve(const ServeArgs& args, Logger* log) {
                     },
                     std::chrono::seconds(args.token_ttl_seconds)));
     (*log)("authentication on: " + std::to_string(users->size()) + " user(s) from " + args.users);
+    // quiver serve never logs credentials, but gRPC's own HTTP tracing prints every
+    // header it sends and receives, Bearer tokens included.
+    const char* trace = std::getenv("GRPC_TRACE");
+    if (trace != nullptr && (std::string(trace).find("http") != std::string::npos ||
+                             std::string(trace).find("all") != std::string::npos)) {
+      (*log)("warning: GRPC_TRACE=" + std::string(trace) +
+             " makes gRPC log request and response headers, bearer tokens included; do not use it "
+             "with real credentials");
+    }
   }
 
   AuthenticatingDatasetServer server(store.get(), [log](const std::string& line) { (*log)(line); }, users);

@@ -418,6 +418,27 @@ def _cli_attempts(server, reader_token):
     return "".join(out)
 
 
+def test_s4_grpc_http_tracing_is_flagged(make_server, tmp_path, users_file, monkeypatch):
+    """gRPC's GRPC_TRACE=http logs every header, bearer tokens included (quiver cannot
+    filter gRPC's own trace): quiver serve with --users says so when it starts."""
+    monkeypatch.setenv("GRPC_TRACE", "http")
+    monkeypatch.setenv("GRPC_VERBOSITY", "DEBUG")
+    server = auth_server(make_server, tmp_path, users_file, "traced")
+    monkeypatch.delenv("GRPC_TRACE")
+    monkeypatch.delenv("GRPC_VERBOSITY")
+    token = login(server, "alice")
+    channel = support.raw_channel(server)
+    assert raw_call(channel, "ListFlights", [b""], [("authorization", token)])[0] == grpc.StatusCode.OK
+    channel.close()
+    server.stop()
+    log = server.log()
+    assert "warning: GRPC_TRACE=http makes gRPC log request and response headers, bearer tokens included" in log
+    basic_value = basic("alice", PASSWORDS["alice"]).split(" ", 1)[1]
+    record("S4", "GRPC_TRACE=http (gRPC's own header tracing) with --users",
+           warned=True, token_in_trace=token.split(" ", 1)[1] in log,
+           basic_credentials_in_trace=basic_value in log, password_in_trace=PASSWORDS["alice"] in log)
+
+
 def test_s1_read_only_users_file_format(tmp_path):
     path = tmp_path / "users.txt"
     quiver("users", "add", path, "reader", "--read-only", "--iterations", "1000", stdin="pw\n")
@@ -704,7 +725,8 @@ def test_s3_mutual_tls(make_server, tmp_path, pki):
     assert "s3-client" in (who.decode() if isinstance(who, bytes) else who)
     assert seen["middleware"] == [True]
     record("S3", "mTLS refusals: quiver serve and a quiver.flight server",
-           refused=len(refusals) + len(py_refusals), cases=len(refusals) + len(py_refusals), handler_calls_of_refused=len(seen["handler"]) - 1,
+           refused=len(refusals) + len(py_refusals), cases=len(refusals) + len(py_refusals),
+           handler_calls_of_refused=len(seen["handler"]) - 1,
            slowest_refusal_s=round(max(REFUSAL_SECONDS), 3),
            peer_identity=identity.to_pybytes().decode(errors="replace"),
            messages={name: text[:160] for name, text in refusals.items()})
