@@ -318,7 +318,7 @@ def test_s1_s4_auth_matrix_on_quiver_serve(make_server, tmp_path, users_file, mo
                     (("alice", writer_token), ("rita", reader_token), ("expired", expired_token))})
     hits = {name: logs.count(value) for name, value in secrets.items() if value in logs}
     assert not hits, hits
-    assert len(logs) > 0
+    assert "authentication on: 2 user(s)" in logs  # the log is the server's, not empty
 
     total = sum(counts.values())
     record("S1", "quiver serve --users: every RPC and action x no/malformed/wrong/expired/read-only credentials",
@@ -914,27 +914,23 @@ def _message_parts(stream):
     return out
 
 
-def _table_field(buf, table, index):
-    return support._table_field(buf, table, index)
-
-
 def _body_length(meta):
     root = struct.unpack_from("<I", meta, 0)[0]
-    at = _table_field(meta, root, 3)
+    at = support._table_field(meta, root, 3)
     return struct.unpack_from("<q", meta, at)[0] if at is not None else 0
 
 
 def _batch_layout(meta):
     """(length, [(offset, length) of each buffer], [(length, null_count) of each node])."""
     root = struct.unpack_from("<I", meta, 0)[0]
-    header_at = _table_field(meta, root, 2)
+    header_at = support._table_field(meta, root, 2)
     batch = header_at + struct.unpack_from("<I", meta, header_at)[0]
-    length = struct.unpack_from("<q", meta, _table_field(meta, batch, 0))[0]
-    nodes_at = _table_field(meta, batch, 1)
+    length = struct.unpack_from("<q", meta, support._table_field(meta, batch, 0))[0]
+    nodes_at = support._table_field(meta, batch, 1)
     nodes_vec = nodes_at + struct.unpack_from("<I", meta, nodes_at)[0]
     nodes = [struct.unpack_from("<qq", meta, nodes_vec + 4 + 16 * i)
              for i in range(struct.unpack_from("<I", meta, nodes_vec)[0])]
-    vec_at = _table_field(meta, batch, 2)
+    vec_at = support._table_field(meta, batch, 2)
     vec = vec_at + struct.unpack_from("<I", meta, vec_at)[0]
     buffers = [struct.unpack_from("<qq", meta, vec + 4 + 16 * i) for i in range(struct.unpack_from("<I", meta, vec)[0])]
     return length, buffers, nodes
@@ -1013,7 +1009,7 @@ def _batches_of(parts):
     out = []
     for meta, body in parts:
         root = struct.unpack_from("<I", meta, 0)[0]
-        kind = meta[_table_field(meta, root, 1)]  # MessageHeader type: 3 = RecordBatch
+        kind = meta[support._table_field(meta, root, 1)]  # MessageHeader type: 3 = RecordBatch
         if kind == 3:
             out.append((meta, body))
     return out
