@@ -387,7 +387,12 @@ Status DatasetStore::RecoverDirectory(const std::string& dir, int depth) {
           return ErrnoError("cannot finish the replace journalled in", journal_path);
         }
       }
-      for (const auto& old : journal["remove"]) {
+      // The old files go only once the new one is in place. Neither the temp file nor
+      // the new file: the replace failed before its rename (its upload was aborted and
+      // the journal could not be removed), so the old version is the current one.
+      QUIVER_ASSIGN_OR_RAISE(FileKind file_kind, GetFileKind(dir + "/" + file));
+      const bool replaced = file_kind == FileKind::kRegular;
+      for (const auto& old : replaced ? journal["remove"] : nlohmann::json::array()) {
         if (!old.is_string()) continue;
         const std::string old_name = old.get<std::string>();
         if (old_name == file || !CheckPathComponent(old_name, old_name).ok()) continue;
@@ -567,7 +572,14 @@ Status DatasetStore::ListInto(const std::string& dir, const DatasetPath& path, i
     std::vector<std::string> components = path.components();
     components.push_back(name);
     QUIVER_ASSIGN_OR_RAISE(DatasetPath child_path, DatasetPath::FromComponents(components));
-    QUIVER_RETURN_NOT_OK(ListInto(child_dir, child_path, depth + 1, visited, out, problems));
+    Status listed = ListInto(child_dir, child_path, depth + 1, visited, out, problems);
+    if (!listed.ok()) {
+      // A folder removed while the listing ran (an aborted upload's, a dropped
+      // dataset's) is simply no longer there, not an error of the listing.
+      auto now = GetFileKind(child);
+      if (now.ok() && *now == FileKind::kMissing) continue;
+      return listed;
+    }
   }
   return Status::OK();
 }
@@ -777,8 +789,16 @@ Status DatasetWriter::Begin(SchemaPtr schema) {
                            ", an upload of schema ", SchemaText(*schema),
                            "; upload with mode replace to change the schema");
   }
-  QUIVER_ASSIGN_OR_RAISE(file_, io::FileOutputStream::Open(dir_ + "/" + temp_name_));
-  QUIVER_ASSIGN_OR_RAISE(writer_, ipc::MakeFileWriter(file_, schema, store_->options().write_options));
+  auto begun = [&]() -> Status {
+    QUIVER_ASSIGN_OR_RAISE(file_, io::FileOutputStream::Open(dir_ + "/" + temp_name_));
+    QUIVER_ASSIGN_OR_RAISE(writer_, ipc::MakeFileWriter(file_, schema, store_->options().write_options));
+    return Status::OK();
+  }();
+  if (!begun.ok()) {
+    Abort();
+    if (begun.IsIOError()) return begun.WithContext("upload to '" + path_.ToString() + "' failed");
+    return begun;
+  }
   schema_ = std::move(schema);
   return Status::OK();
 }
@@ -790,7 +810,13 @@ Status DatasetWriter::Write(const RecordBatch& batch) {
     return Status::Invalid("a batch of schema ", SchemaText(*batch.schema()),
                            " does not match the upload's schema ", SchemaText(*schema_));
   }
-  QUIVER_RETURN_NOT_OK(writer_->WriteRecordBatch(batch));
+  Status written = writer_->WriteRecordBatch(batch);
+  if (!written.ok()) {
+    Abort();
+    // A disk error (ENOSPC, EIO) names the temporary file; say which upload it ended.
+    if (written.IsIOError()) return written.WithContext("upload to '" + path_.ToString() + "' failed");
+    return written;
+  }
   rows_ += batch.num_rows();
   ++batches_;
   const int64_t limit = store_->options().max_upload_bytes;
@@ -904,8 +930,16 @@ Result<CommitResult> DatasetWriter::DoCommit() {
     QUIVER_ASSIGN_OR_RAISE(std::string id, RandomHex(8));
     const std::string journal_temp = dir_ + "/" + std::string(kTempPrefix) + id + ".json";
     const std::string journal_path = dir_ + "/" + std::string(kJournalPrefix) + id + ".json";
-    QUIVER_RETURN_NOT_OK(WriteFileDurably(journal_temp, journal.dump()));
-    QUIVER_RETURN_NOT_OK(RenameDurably(journal_temp, journal_path));
+    Status journalled = WriteFileDurably(journal_temp, journal.dump());
+    if (journalled.ok()) journalled = RenameDurably(journal_temp, journal_path);
+    if (!journalled.ok()) {
+      // A journal that may exist (renamed, but its folder's fsync failed) must go before
+      // the temp file it names does; if it cannot, the replace stays decided and is
+      // finished at the next start.
+      (void)::unlink(journal_temp.c_str());
+      if (::unlink(journal_path.c_str()) != 0 && errno != ENOENT) journaled_ = true;
+      return journalled;
+    }
     // From here the replace is decided: the temp file must survive whatever happens
     // below (Abort leaves it), and a failure is finished from the journal at start-up.
     journaled_ = true;

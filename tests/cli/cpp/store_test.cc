@@ -355,6 +355,20 @@ TEST_F(StoreTest, StartupFinishesAReplaceWhoseRenameAlreadyHappened) {
   EXPECT_THAT(IdsOf("t"), ElementsAre(5));
 }
 
+TEST_F(StoreTest, StartupKeepsTheOldVersionWhenAJournalNamesNoFileAtAll) {
+  ASSERT_OK_AND_ASSIGN(auto old_file, Put("t", PutMode::kCreate, {MakeBatch("[1]", R"(["a"])")}));
+  // A replace whose journal became visible but whose folder fsync failed: the upload
+  // was refused and its temp file removed, the rename never happened. Replaying the
+  // journal must not remove the version that is still the current one.
+  std::ofstream(root_ + "/t/.quiver-replace-bbbb.json")
+      << R"({"temp": ".quiver-tmp-aaaa.arrow", "file": "part-00000002-cccc.arrow", "remove": [")"
+      << old_file.file << R"("]})";
+  OpenStore();
+  EXPECT_EQ(store_->recovery().journals_replayed, 1);
+  EXPECT_THAT(IdsOf("t"), ElementsAre(1));
+  EXPECT_THAT(HiddenFiles(root_ + "/t"), IsEmpty());
+}
+
 TEST_F(StoreTest, StartupDropsAJournalThatNeverCompleted) {
   ASSERT_OK(Put("t", PutMode::kCreate, {MakeBatch("[1]", R"(["a"])")}));
   WriteIpc(root_ + "/t/.quiver-tmp-aaaa.arrow", MakeBatch("[5]", R"(["e"])"), true);
