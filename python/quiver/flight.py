@@ -21,11 +21,13 @@ serve() blocks until shutdown() (from another thread or a handler) or Ctrl-C.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import enum
 import re
 import threading
 import time
+import weakref
 from collections import namedtuple
 
 from quiver import lib
@@ -729,6 +731,23 @@ class GeneratorStream(FlightDataStream):
         self._quiver_options = options
 
 
+# Servers that were started (they take calls from then on, serve() or not). A program
+# that exits with one still running -- Ctrl-C before serve(), or no shutdown() -- would
+# finalize Python while the server's handler threads may still run Python code, which
+# aborts the process; so they are shut down (their calls cancelled) at exit, while the
+# interpreter is still whole.
+_LIVE_SERVERS = weakref.WeakSet()
+
+
+@atexit.register
+def _shut_down_live_servers():
+    for server in list(_LIVE_SERVERS):
+        try:
+            server.shutdown(timeout=0)
+        except Exception:  # noqa: BLE001 - exiting: one server's failure must not keep the others up
+            pass
+
+
 class FlightServerBase:
     """Subclass and override the handlers you serve; the rest answer UNIMPLEMENTED.
 
@@ -776,6 +795,7 @@ class FlightServerBase:
             self.__impl.init(_location_of(location), certs, bool(verify_client), root_certificates,
                              self.__header_auth)
             self.__started = True
+            _LIVE_SERVERS.add(self)
 
     @property
     def port(self):
@@ -802,15 +822,17 @@ class FlightServerBase:
 
         thread = threading.Thread(target=run, name="quiver-flight-serve", daemon=True)
         self.__serving = thread
-        thread.start()
         try:
+            thread.start()
             # Wait in short steps so that the main thread sees KeyboardInterrupt promptly.
             while not done.wait(0.1):
                 pass
         except KeyboardInterrupt:
-            # Ctrl-C: calls in flight get a moment to finish, then are cancelled.
+            # Ctrl-C (even one that arrives while the thread starts): calls in flight
+            # get a moment to finish, then are cancelled.
             self.shutdown(timeout=0.2)
-            thread.join()
+            if thread.ident is not None:
+                thread.join()
             raise
 
     run = serve
@@ -824,7 +846,7 @@ class FlightServerBase:
             # finalizes Python while that thread is about to take the GIL back
             # (a C++ frame unwound by Python's finalization aborts the process).
             serving = self.__serving
-            if serving is not None and serving is not threading.current_thread():
+            if serving is not None and serving is not threading.current_thread() and serving.ident is not None:
                 serving.join()
 
     def wait(self):

@@ -21,9 +21,14 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "common.h"
 #include "io_internal.h"
@@ -239,10 +244,12 @@ FlightCallOptions CallOptions(nb::handle obj) {
 
 template <typename T>
 struct Slot {
-  T* ptr = nullptr;
+  // Atomic: a stream that outlives its handler clears it without the GIL.
+  std::atomic<T*> ptr{nullptr};
   T& get() const {
-    if (ptr == nullptr) ThrowStatus(Status::Invalid("this object belongs to a Flight handler that has returned"));
-    return *ptr;
+    T* current = ptr.load();
+    if (current == nullptr) ThrowStatus(Status::Invalid("this object belongs to a Flight handler that has returned"));
+    return *current;
   }
 };
 
@@ -302,6 +309,64 @@ nb::object ReadAllTable(Reader& reader) {
     table = Unwrap(reader.ToTable());
   }
   return WrapTable(table);
+}
+
+bool OnMainThread() {
+  nb::module_ threading = nb::module_::import_("threading");
+  return threading.attr("current_thread")().is(threading.attr("main_thread")());
+}
+
+/// `work()` (a blocking read) with the GIL released. On the main thread it runs on a
+/// helper thread while this one looks for signals every 50 ms, so that Ctrl-C is not
+/// held up by a silent server: a signal handler that raises (KeyboardInterrupt)
+/// cancels the call through `cancel`, and its exception is raised once the read ended.
+template <typename T>
+T RunInterruptible(const std::function<Result<T>()>& work, const std::function<void()>& cancel) {
+  if (!OnMainThread()) {
+    std::optional<Result<T>> result;
+    {
+      nb::gil_scoped_release release;
+      result.emplace(work());
+    }
+    return Unwrap(std::move(*result));
+  }
+  struct Shared {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    std::optional<Result<T>> result;
+  };
+  auto shared = std::make_shared<Shared>();
+  std::thread worker([shared, &work] {
+    Result<T> result = Status::UnknownError("the read ended without a result");
+    try {
+      result = work();
+    } catch (const std::exception& e) {
+      result = Status::UnknownError(e.what());
+    }
+    std::lock_guard<std::mutex> lock(shared->mutex);
+    shared->result.emplace(std::move(result));
+    shared->done_cv.notify_all();
+  });
+  bool interrupted = false;
+  while (true) {
+    bool done;
+    {
+      nb::gil_scoped_release release;
+      std::unique_lock<std::mutex> lock(shared->mutex);
+      done = shared->done_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return shared->result.has_value(); });
+    }
+    if (done) break;
+    if (!interrupted && PyErr_CheckSignals() != 0) {
+      interrupted = true;
+      cancel();
+    }
+  }
+  {
+    nb::gil_scoped_release release;
+    worker.join();
+  }
+  if (interrupted) throw nb::python_error();
+  return Unwrap(std::move(*shared->result));
 }
 
 template <typename Reader>
@@ -527,6 +592,44 @@ class PyMessageStream final : public MessageStream<T> {
   Convert convert_;
 };
 
+/// What a DoGet, ListFlights or DoAction handler returned, served after the handler
+/// itself returned: the call's context stays usable from Python (a generator that
+/// checks context.is_cancelled()) until the stream is destroyed, which the server
+/// does before the call ends.
+template <typename T>
+class ContextBoundMessageStream final : public MessageStream<T> {
+ public:
+  ContextBoundMessageStream(std::unique_ptr<MessageStream<T>> inner, std::shared_ptr<Slot<ServerCallContext>> slot)
+      : inner_(std::move(inner)), slot_(std::move(slot)) {}
+  ~ContextBoundMessageStream() override {
+    inner_.reset();  // a generator's finally: may still look at the context
+    slot_->ptr = nullptr;
+  }
+  Result<std::optional<T>> Next() override { return inner_->Next(); }
+
+ private:
+  std::unique_ptr<MessageStream<T>> inner_;
+  std::shared_ptr<Slot<ServerCallContext>> slot_;
+};
+
+class ContextBoundDataStream final : public FlightDataStream {
+ public:
+  ContextBoundDataStream(std::unique_ptr<FlightDataStream> inner, std::shared_ptr<Slot<ServerCallContext>> slot)
+      : inner_(std::move(inner)), slot_(std::move(slot)) {}
+  ~ContextBoundDataStream() override {
+    inner_.reset();
+    slot_->ptr = nullptr;
+  }
+  SchemaPtr schema() const override { return inner_->schema(); }
+  Result<FlightPayload> GetSchemaPayload() override { return inner_->GetSchemaPayload(); }
+  Result<std::optional<FlightPayload>> Next() override { return inner_->Next(); }
+  Status Close() override { return inner_->Close(); }
+
+ private:
+  std::unique_ptr<FlightDataStream> inner_;
+  std::shared_ptr<Slot<ServerCallContext>> slot_;
+};
+
 FlightInfo ConvertFlightInfo(nb::handle obj) { return ToFlightInfo(obj); }
 FlightResult ConvertResult(nb::handle obj) {
   if (nb::isinstance<FlightResult>(obj)) return nb::cast<FlightResult>(obj);
@@ -622,11 +725,13 @@ class PyServer final : public FlightServerBase {
   void set_header_auth_key(std::string key) { header_auth_key_ = std::move(key); }
 
   Result<std::unique_ptr<FlightListing>> ListFlights(ServerCallContext& context, const Criteria& criteria) override {
-    return Call<std::unique_ptr<FlightListing>>(context, "list_flights", [&](nb::object ctx) {
+    auto kept = KeepContext(context);
+    return BindContext(kept, Call<std::unique_ptr<FlightListing>>(context, "list_flights", [&](nb::object ctx) {
+      nb::cast<PyServerContext&>(ctx).slot = kept;
       nb::object result = Method("list_flights")(ctx, PyBytes(criteria.expression));
       PyObject* iterator = CheckPy(PyObject_GetIter(result.ptr()));
       return std::unique_ptr<FlightListing>(new PyMessageStream<FlightInfo>(iterator, &ConvertFlightInfo));
-    });
+    }));
   }
   Result<FlightInfo> GetFlightInfo(ServerCallContext& context, const FlightDescriptor& descriptor) override {
     return Call<FlightInfo>(context, "get_flight_info", [&](nb::object ctx) {
@@ -646,10 +751,17 @@ class PyServer final : public FlightServerBase {
     });
   }
   Result<std::unique_ptr<FlightDataStream>> DoGet(ServerCallContext& context, const Ticket& ticket) override {
-    return Call<std::unique_ptr<FlightDataStream>>(context, "do_get", [&](nb::object ctx) {
+    auto kept = KeepContext(context);
+    auto stream = Call<std::unique_ptr<FlightDataStream>>(context, "do_get", [&](nb::object ctx) {
+      nb::cast<PyServerContext&>(ctx).slot = kept;
       nb::object result = Method("do_get")(ctx, nb::cast(ticket));
       return Unwrap(ToDataStream(result));
     });
+    if (!stream.ok()) {
+      kept->ptr = nullptr;
+      return stream.status();
+    }
+    return std::unique_ptr<FlightDataStream>(new ContextBoundDataStream(std::move(*stream), std::move(kept)));
   }
   Status DoPut(ServerCallContext& context, std::unique_ptr<FlightMessageReader> reader,
                std::unique_ptr<FlightMetadataWriter> writer) override {
@@ -670,12 +782,14 @@ class PyServer final : public FlightServerBase {
     });
   }
   Result<std::unique_ptr<ResultStream>> DoAction(ServerCallContext& context, const Action& action) override {
-    return Call<std::unique_ptr<ResultStream>>(context, "do_action", [&](nb::object ctx) {
+    auto kept = KeepContext(context);
+    return BindContext(kept, Call<std::unique_ptr<ResultStream>>(context, "do_action", [&](nb::object ctx) {
+      nb::cast<PyServerContext&>(ctx).slot = kept;
       nb::object result = Method("do_action")(ctx, nb::cast(action));
       if (result.is_none()) return std::unique_ptr<ResultStream>(new VectorMessageStream<FlightResult>({}));
       PyObject* iterator = CheckPy(PyObject_GetIter(result.ptr()));
       return std::unique_ptr<ResultStream>(new PyMessageStream<FlightResult>(iterator, &ConvertResult));
-    });
+    }));
   }
   Result<std::vector<ActionType>> ListActions(ServerCallContext& context) override {
     return Call<std::vector<ActionType>>(context, "list_actions", [&](nb::object ctx) {
@@ -694,6 +808,24 @@ class PyServer final : public FlightServerBase {
 
  private:
   nb::object Method(const char* name) { return nb::handle(owner_).attr(name); }
+
+  /// A context slot for a handler whose result is served after it returns (the
+  /// streaming RPCs): the handler's context object points at it instead of the
+  /// per-call slot, and the stream clears it when it is destroyed.
+  static std::shared_ptr<Slot<ServerCallContext>> KeepContext(ServerCallContext& context) {
+    auto slot = std::make_shared<Slot<ServerCallContext>>();
+    slot->ptr = &context;
+    return slot;
+  }
+  template <typename T>
+  static Result<std::unique_ptr<MessageStream<T>>> BindContext(const std::shared_ptr<Slot<ServerCallContext>>& kept,
+                                                               Result<std::unique_ptr<MessageStream<T>>> stream) {
+    if (!stream.ok()) {
+      kept->ptr = nullptr;
+      return stream.status();
+    }
+    return std::unique_ptr<MessageStream<T>>(new ContextBoundMessageStream<T>(std::move(*stream), kept));
+  }
 
   template <typename T, typename Fn>
   Result<T> Call(ServerCallContext& context, const char* name, Fn&& fn) {
@@ -1058,7 +1190,13 @@ void InitFlight(nb::module_& m) {
            "The next FlightStreamChunk (data and/or app_metadata); StopIteration at the end.")
       .def("read_next", [](PyClientReader& r) { return ReadChunk(*r.reader); },
            "The seed's name for read_chunk(): the next FlightStreamChunk; StopIteration at the end.")
-      .def("read_all", [](PyClientReader& r) { return ReadAllTable(*r.reader); })
+      .def("read_all",
+           [](PyClientReader& r) {
+             auto reader = r.reader;
+             TablePtr table = RunInterruptible<TablePtr>([reader] { return reader->ToTable(); },
+                                                         [reader] { reader->Cancel(); });
+             return WrapTable(table);
+           })
       .def("__iter__", [](nb::handle self) { return nb::borrow(self); })
       .def("__next__", [](PyClientReader& r) { return ReadChunk(*r.reader); })
       .def("to_reader", [](PyClientReader& r) {
