@@ -9,15 +9,9 @@
 #include <string>
 #include <vector>
 
-#include <grpcpp/support/byte_buffer.h>
-
+#include "fuzz_seeds.h"
 #include "fuzz_targets.h"
-#include "quiver/flight/grpc/serialization_internal.h"
-#include "quiver/flight/stream.h"
-#include "quiver/flight/types.h"
-#include "quiver/ipc/compression.h"
 #include "quiver/testing/matchers.h"
-#include "test_tables.h"
 
 namespace quiver::fuzz {
 namespace {
@@ -58,101 +52,49 @@ std::vector<Bytes> Mutations(const Bytes& seed, int count, uint32_t salt) {
   return out;
 }
 
-Bytes Dump(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  EXPECT_TRUE(buffer.Dump(&slices).ok());
-  Bytes bytes;
-  for (const grpc::Slice& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  return bytes;
-}
-
-void AppendFramed(Bytes* out, const Bytes& message) {
-  const uint32_t length = static_cast<uint32_t>(message.size());
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((length >> (8 * i)) & 0xFF));
-  out->append(message);
-}
-
-// A whole upload of `table`: schema (with the descriptor), dictionaries, batches.
-Bytes UploadOf(const TablePtr& table, uint8_t slicing) {
-  flight::RecordBatchStream stream(table);
-  Bytes out(1, static_cast<char>(slicing));
-  const flight::FlightDescriptor descriptor = flight::FlightDescriptor::Path({"fuzz", "seed"});
-  flight::FlightPayload schema = stream.GetSchemaPayload().ValueOrDie();
-  AppendFramed(&out, Dump(flight::internal::SerializeFlightData(schema, &descriptor).ValueOrDie()));
-  while (true) {
-    std::optional<flight::FlightPayload> payload = stream.Next().ValueOrDie();
-    if (!payload.has_value()) break;
-    AppendFramed(&out, Dump(flight::internal::SerializeFlightData(*payload, nullptr).ValueOrDie()));
+// Every seed parses; no mutation crashes; and, where `must_refuse`, some
+// mutation is refused (a target that accepts everything is not checking).
+void ReplayWithMutations(Status (*target)(const uint8_t*, size_t), const std::vector<Bytes>& seeds,
+                         int mutations_per_seed, uint32_t salt, bool must_refuse) {
+  ASSERT_FALSE(seeds.empty());
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    SCOPED_TRACE(i);
+    ASSERT_OK(RunTarget(target, seeds[i]));
+    int refused = 0;
+    for (const Bytes& mutation : Mutations(seeds[i], mutations_per_seed, salt + static_cast<uint32_t>(i))) {
+      if (!RunTarget(target, mutation).ok()) ++refused;
+    }
+    if (must_refuse) {
+      EXPECT_GT(refused, 0) << "no mutation was refused: the target is not checking";
+    }
   }
-  return out;
 }
 
 TEST(FlightFuzzReplay, UploadsParseAndMutationsAreRefusedCleanly) {
-  std::vector<Bytes> seeds;
-  for (uint8_t slicing : {0, 1, 2, 5}) {
-    seeds.push_back(UploadOf(flight::testing::EveryTypeTable(), slicing));
-    seeds.push_back(UploadOf(flight::testing::DictionaryTable(), slicing));
-  }
-  for (size_t i = 0; i < seeds.size(); ++i) {
-    SCOPED_TRACE(i);
-    ASSERT_OK(RunTarget(FuzzFlightDataStream, seeds[i]));
-    int refused = 0;
-    for (const Bytes& mutation : Mutations(seeds[i], 150, static_cast<uint32_t>(i))) {
-      if (!RunTarget(FuzzFlightDataStream, mutation).ok()) ++refused;
-    }
-    EXPECT_GT(refused, 0) << "no mutation was refused: the target is not checking";
-  }
+  ReplayWithMutations(FuzzFlightDataStream, MakeSeeds().flight_data_stream, 150, 0, /*must_refuse=*/true);
 }
 
 TEST(FlightFuzzReplay, MessagesParseAndMutationsAreRefusedCleanly) {
-  const TablePtr table = flight::testing::EveryTypeTable();
-  flight::FlightEndpoint endpoint{flight::Ticket{"ticket"}, {flight::Location::ForGrpcTcp("localhost", 1).ValueOrDie()},
-                                  std::nullopt, "meta"};
-  flight::FlightInfo info = flight::FlightInfo::Make(*table->schema(), flight::FlightDescriptor::Path({"a", "b"}),
-                                                     {endpoint}, 10, 100, true, "app")
-                                .ValueOrDie();
-  std::vector<Bytes> seeds = {
-      Bytes(1, 0) + flight::FlightDescriptor::Command("select 1").SerializeToString().ValueOrDie(),
-      Bytes(1, 1) + flight::Ticket{"ticket"}.SerializeToString().ValueOrDie(),
-      Bytes(1, 2) + flight::Action{"drop", Buffer::FromString("body")}.SerializeToString().ValueOrDie(),
-      Bytes(1, 3) + flight::Criteria{"prefix"}.SerializeToString().ValueOrDie(),
-      Bytes(1, 4) + info.SerializeToString().ValueOrDie(),
-      Bytes(1, 6) + endpoint.SerializeToString().ValueOrDie(),
-      Bytes(1, 8) + flight::BasicAuth{"user", "password"}.SerializeToString().ValueOrDie(),
-  };
-  for (size_t i = 0; i < seeds.size(); ++i) {
-    SCOPED_TRACE(i);
-    ASSERT_OK(RunTarget(FuzzFlightMessage, seeds[i]));
-    for (const Bytes& mutation : Mutations(seeds[i], 300, static_cast<uint32_t>(100 + i))) {
-      (void)RunTarget(FuzzFlightMessage, mutation);
-    }
-  }
+  // A flipped byte in a protobuf is often another valid message: no refusal count.
+  ReplayWithMutations(FuzzFlightMessage, MakeSeeds().flight_message, 300, 100, /*must_refuse=*/false);
+}
+
+TEST(FlightFuzzReplay, IpcStreamsAndFilesParseAndMutationsAreRefusedCleanly) {
+  const Seeds seeds = MakeSeeds();
+  ReplayWithMutations(FuzzIpcStream, seeds.ipc_stream, 60, 200, /*must_refuse=*/true);
+  ReplayWithMutations(FuzzIpcFile, seeds.ipc_file, 60, 300, /*must_refuse=*/true);
 }
 
 TEST(FlightFuzzReplay, CompressedBodiesDecodeAndHostilePrefixesAreRefused) {
-  std::mt19937 random(7);
-  Bytes raw(100000, '\0');
-  for (size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<char>(i % 97 < 50 ? 'a' : random() % 256);
-  for (ipc::CompressionType type : {ipc::CompressionType::LZ4_FRAME, ipc::CompressionType::ZSTD}) {
-    SCOPED_TRACE(static_cast<int>(type));
-    auto codec = ipc::Codec::Create(type).ValueOrDie();
-    bool left_uncompressed = false;
-    auto framed =
-        ipc::CompressBodyBuffer(*codec, *Buffer::FromString(raw), default_memory_pool(), &left_uncompressed)
-            .ValueOrDie();
-    const Bytes seed = Bytes(1, type == ipc::CompressionType::ZSTD ? 1 : 0) + framed->ToString();
-    ASSERT_OK(RunTarget(FuzzCompressedBody, seed));
+  const std::vector<Bytes> seeds = MakeSeeds().compressed_body;
+  for (const Bytes& seed : seeds) {
     // A prefix claiming far more than the cap is refused before any allocation.
     Bytes huge = seed;
     const int64_t claim = int64_t{1} << 50;
     std::memcpy(huge.data() + 1, &claim, 8);
     EXPECT_FALSE(RunTarget(FuzzCompressedBody, huge).ok());
-    int refused = 0;
-    for (const Bytes& mutation : Mutations(seed, 200, static_cast<uint32_t>(type))) {
-      if (!RunTarget(FuzzCompressedBody, mutation).ok()) ++refused;
-    }
-    EXPECT_GT(refused, 0);
   }
+  ReplayWithMutations(FuzzCompressedBody, seeds, 200, 400, /*must_refuse=*/true);
 }
 
 }  // namespace
