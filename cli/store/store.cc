@@ -441,13 +441,27 @@ Status DatasetStore::ResolveDirectory(const DatasetPath& path, std::string* abso
       *absolute = root_ + "/" + path.ToString();
       return Status::OK();
     }
-    QUIVER_ASSIGN_OR_RAISE(std::string real, RealPath(current));
+    auto resolved_current = RealPath(current);
+    if (!resolved_current.ok()) {
+      // Removed since it was looked at (the folder of an aborted upload): missing.
+      QUIVER_ASSIGN_OR_RAISE(FileKind now, GetFileKind(current));
+      if (now == FileKind::kMissing) {
+        *absolute = root_ + "/" + path.ToString();
+        return Status::OK();
+      }
+      return resolved_current.status();
+    }
+    const std::string real = *resolved_current;
     if (!IsWithin(root_, real)) {
       return Status::Invalid("dataset path '", path.ToString(),
                              "' leaves the served root through a symlink ('", current, "' -> '",
                              real, "')");
     }
     QUIVER_ASSIGN_OR_RAISE(FileKind real_kind, GetFileKind(real));
+    if (real_kind == FileKind::kMissing) {
+      *absolute = root_ + "/" + path.ToString();
+      return Status::OK();
+    }
     if (real_kind != FileKind::kDirectory) {
       if (&component == &path.components().back() && real_kind == FileKind::kRegular) {
         return Status::Invalid("'", path.ToString(),
@@ -458,7 +472,13 @@ Status DatasetStore::ResolveDirectory(const DatasetPath& path, std::string* abso
     }
   }
   *absolute = root_ + (path.empty() ? "" : "/" + path.ToString());
-  QUIVER_ASSIGN_OR_RAISE(*resolved, RealPath(*absolute));
+  auto real = RealPath(*absolute);
+  if (!real.ok()) {
+    QUIVER_ASSIGN_OR_RAISE(FileKind now, GetFileKind(*absolute));
+    if (now == FileKind::kMissing) return Status::OK();
+    return real.status();
+  }
+  *resolved = *real;
   return Status::OK();
 }
 
@@ -520,6 +540,17 @@ Result<DatasetInfo> DatasetStore::DescribeLocked(const DatasetPath& path, const 
   return info;
 }
 
+namespace {
+
+// True when `dir` is gone: a folder removed while it was being read (the folders an
+// aborted upload made, a dropped dataset's) makes "no such dataset", not an I/O error.
+bool Vanished(const std::string& dir) {
+  auto kind = GetFileKind(dir);
+  return kind.ok() && *kind == FileKind::kMissing;
+}
+
+}  // namespace
+
 Result<DatasetInfo> DatasetStore::Describe(const DatasetPath& path) {
   if (path.empty()) return Status::Invalid("a dataset path is required, e.g. 'sales/2024'");
   std::string absolute, resolved;
@@ -527,7 +558,9 @@ Result<DatasetInfo> DatasetStore::Describe(const DatasetPath& path) {
   if (resolved.empty()) return NoSuchDataset(path);
   auto lock = AcquireLock(path);
   std::shared_lock<std::shared_mutex> reading(lock->state);
-  return DescribeLocked(path, resolved);
+  auto info = DescribeLocked(path, resolved);
+  if (!info.ok() && Vanished(resolved)) return NoSuchDataset(path);
+  return info;
 }
 
 Status DatasetStore::ListInto(const std::string& dir, const DatasetPath& path, int depth,
@@ -648,7 +681,9 @@ Result<std::shared_ptr<RecordBatchReader>> DatasetStore::OpenDataset(const Datas
   // Every file is opened (mapped) under one shared lock: the set is consistent, and
   // stays readable even if a replace commits while the batches are being sent.
   std::shared_lock<std::shared_mutex> reading(lock->state);
-  QUIVER_ASSIGN_OR_RAISE(DatasetInfo info, DescribeLocked(path, resolved));
+  auto described = DescribeLocked(path, resolved);
+  if (!described.ok() && Vanished(resolved)) return NoSuchDataset(path);
+  QUIVER_ASSIGN_OR_RAISE(DatasetInfo info, std::move(described));
   std::vector<std::shared_ptr<RecordBatchReader>> readers;
   for (const DataFile& file : info.files) {
     QUIVER_ASSIGN_OR_RAISE(auto reader, OpenDataFile(resolved + "/" + file.name));
