@@ -212,7 +212,7 @@ def summarize(results):
     for key, runs in results.items():
         s = {"runs": len(runs)}
         for field in ("throughput_gbps", "batches_per_second", "client_cpu_s_per_gb", "server_cpu_s_per_gb",
-                      "client_peak_rss_mb", "server_peak_rss_mb"):
+                      "client_peak_rss_mb", "server_peak_rss_mb", "receive_copies_per_byte"):
             s[field] = med([r.get(field) for r in runs])
         tp = [r["throughput_gbps"] for r in runs if r.get("throughput_gbps") is not None]
         if tp:
@@ -266,7 +266,9 @@ def build_rows(wls, summary):
                      "cpp/ceiling": ratio(vals["cpp"], ceil)})
         for field, label in (("batches_per_second", "batches/s"), ("client_cpu_s_per_gb", "client CPU s/GB"),
                              ("server_cpu_s_per_gb", "server CPU s/GB"), ("server_peak_rss_mb", "server peak RSS MB"),
-                             ("client_peak_rss_mb", "client peak RSS MB")):
+                             ("client_peak_rss_mb", "client peak RSS MB"),
+                             # Only `quiver bench` (C++) counts the bytes its receive path allocates.
+                             ("receive_copies_per_byte", "receive copies/byte")):
             v = {i: (g.get(i) or {}).get(field) for i in MAIN}
             rows.append({"workload": wid, "metric": label, **v, "cpp/pa": ratio(v["cpp"], v["pa"]),
                          "qpy/pa": ratio(v["qpy"], v["pa"]), "ceiling": None,

@@ -63,6 +63,9 @@ def test_every_workload_and_pair_has_figures(results):
                 assert r["payload_bytes"] > 0 and is_number(r["throughput_gbps"])
                 assert is_number(r["batches_per_second"]) and r["batches"] > 0
                 assert is_number(r["client_peak_rss_mb"]) and is_number(r["server_peak_rss_mb"])
+                if pair == "cpp" and params["mode"] == "get":
+                    # At most one receive copy per byte (offsets and bitmaps add a little).
+                    assert 0 < r["receive_copies_per_byte"] <= 1.05, r
 
 
 def test_ratios_are_numbers(results):

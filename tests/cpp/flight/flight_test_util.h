@@ -14,6 +14,7 @@
 #include "quiver/array.h"
 #include "quiver/array_data.h"
 #include "quiver/buffer.h"
+#include "quiver/counting_memory_pool.h"
 #include "quiver/flight/types.h"
 #include "quiver/memory.h"
 #include "quiver/record_batch.h"
@@ -22,33 +23,7 @@
 
 namespace quiver::flight::testing {
 
-/// Delegates to a system pool and counts the total bytes ever allocated from it,
-/// so a test can tell how many bytes were copied into it.
-class CountingPool final : public MemoryPool {
- public:
-  CountingPool() : inner_(MakeSystemMemoryPool()) {}
-
-  Result<uint8_t*> Allocate(int64_t size) override {
-    total_allocated_ += size;
-    return inner_->Allocate(size);
-  }
-  Result<uint8_t*> Reallocate(uint8_t* ptr, int64_t old_size, int64_t new_size) override {
-    if (new_size > old_size) total_allocated_ += new_size - old_size;
-    return inner_->Reallocate(ptr, old_size, new_size);
-  }
-  void Free(uint8_t* ptr, int64_t size) override { inner_->Free(ptr, size); }
-  int64_t bytes_allocated() const override { return inner_->bytes_allocated(); }
-  int64_t max_memory() const override { return inner_->max_memory(); }
-  int64_t num_allocations() const override { return inner_->num_allocations(); }
-  std::string backend_name() const override { return "counting(" + inner_->backend_name() + ")"; }
-
-  /// Every byte Allocate and growing Reallocate calls asked for, freed or not.
-  int64_t total_allocated() const { return total_allocated_.load(); }
-
- private:
-  std::unique_ptr<MemoryPool> inner_;
-  std::atomic<int64_t> total_allocated_{0};
-};
+using CountingPool = quiver::CountingMemoryPool;
 
 /// A schema with one non-nullable int64 column "x".
 inline SchemaPtr Int64Schema() { return schema({field("x", int64(), /*nullable=*/false)}); }
