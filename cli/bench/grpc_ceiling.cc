@@ -9,6 +9,8 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include "quiver/flight/malloc_tuning.h"
+
 namespace quiver::cli::bench {
 namespace {
 
@@ -144,6 +146,8 @@ class RawServerImpl : public RawGrpcServer {
 };
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& location) {
+  // The same malloc limits a Flight client runs with, so the ceiling is gRPC's own.
+  flight::TuneMallocForLargeMessages();
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);
   // One TCP connection per channel, as Apache Arrow's Flight client does.
@@ -196,6 +200,8 @@ class StreamReactor : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
 }  // namespace
 
 Result<std::unique_ptr<RawGrpcServer>> StartRawGrpcServer(int port, const std::string& unix_path) {
+  // The same malloc limits a Flight server runs with.
+  flight::TuneMallocForLargeMessages();
   auto server = std::make_unique<RawServerImpl>();
   grpc::ServerBuilder builder;
   int bound = 0;

@@ -38,6 +38,7 @@
 #include "quiver/flight/grpc/protocol_internal.h"
 #include "quiver/flight/grpc/serialization_internal.h"
 #include "quiver/flight/grpc/status_internal.h"
+#include "quiver/flight/malloc_tuning.h"
 #include "quiver/flight/status.h"
 #include "quiver/flight/transport_internal.h"
 
@@ -695,6 +696,8 @@ class GrpcClientTransport final : public ClientTransport {
 Result<std::unique_ptr<ClientTransport>> MakeGrpcClientTransport(const Location& location,
                                                                  const FlightClientOptions& options) {
   KeepGrpcInitialized();
+  // Large messages: see quiver/flight/malloc_tuning.h.
+  TuneMallocForLargeMessages();
   const std::string& scheme = location.scheme();
   std::string target;
   std::shared_ptr<grpc::ChannelCredentials> credentials;

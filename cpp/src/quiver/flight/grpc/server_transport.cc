@@ -51,6 +51,7 @@
 #include "quiver/flight/grpc/protocol_internal.h"
 #include "quiver/flight/grpc/serialization_internal.h"
 #include "quiver/flight/grpc/status_internal.h"
+#include "quiver/flight/malloc_tuning.h"
 #include "quiver/flight/status.h"
 #include "quiver/flight/transport_internal.h"
 
@@ -843,6 +844,8 @@ class GrpcServerTransport final : public ServerTransport {
 Result<std::unique_ptr<ServerTransport>> MakeGrpcServerTransport(FlightServerBase* server,
                                                                  const FlightServerOptions& options) {
   KeepGrpcInitialized();
+  // Large messages: see quiver/flight/malloc_tuning.h.
+  TuneMallocForLargeMessages();
   auto transport = std::make_unique<GrpcServerTransport>(server, options.read_options.pool, options.location);
   QUIVER_RETURN_NOT_OK(transport->Start(options));
   return std::unique_ptr<ServerTransport>(std::move(transport));
