@@ -292,6 +292,23 @@ TEST(ValidateTest, InvalidUtf8) {
   }
 }
 
+// The whole-array check (all bytes well-formed, no value starting inside a
+// character) must not accept values that are well-formed only together.
+TEST(ValidateTest, Utf8SplitAcrossTwoValuesIsRefused) {
+  // "é" is C3 A9: cut between its two bytes.
+  EXPECT_INVALID(CheckFull(Strings<int32_t>(utf8(), {"ab\xC3", "\xA9" "cd"})),
+                 HasSubstr("value at index 0 is not valid UTF-8"), HasSubstr("lead byte 0xC3 at byte 2"));
+  // A four-byte character cut after its third byte, behind the 32-byte fast path.
+  const std::string ascii(40, 'x');
+  EXPECT_INVALID(CheckFull(Strings<int64_t>(large_utf8(), {ascii + "\xF0\x9F\x98", "\x80" + ascii})),
+                 HasSubstr("value at index 0 is not valid UTF-8"));
+  // Whole characters on both sides of every boundary pass, also long ones.
+  EXPECT_OK(CheckFull(Strings<int32_t>(utf8(), {ascii + "é", "€" + ascii, "", "😀", ascii})));
+  // An invalid byte deep inside a long ASCII value is found at its position.
+  EXPECT_INVALID(CheckFull(Strings<int32_t>(utf8(), {ascii, ascii + ascii + "\xFF" + ascii})),
+                 HasSubstr("value at index 1 is not valid UTF-8: unexpected byte 0xFF at byte 80"));
+}
+
 TEST(ValidateTest, InvalidUtf8UnderANullSlotIsIgnored) {
   auto d = ArrayData::Make(utf8(), 2, {Bits({1, 0}), Buf<int32_t>({0, 2, 4}), Str("ok\xFF\xFE")}, 1);
   EXPECT_OK(CheckFull(d));
