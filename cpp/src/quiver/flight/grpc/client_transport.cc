@@ -50,7 +50,10 @@ namespace {
 // enough that the application's and gRPC's threads rarely wait for each other
 // per message (each hand-off is a thread switch), few enough that a stalled
 // server pins little memory.
-constexpr size_t kQueuedWrites = 3;
+constexpr size_t kQueuedWrites = 6;
+// A writer waiting for room is woken only once the queue has drained to this, so
+// it then queues several messages in one go (one thread switch per few messages).
+constexpr size_t kResumeWritesAt = 2;
 constexpr size_t kDataReadAhead = 4;
 
 constexpr char kDoGetMethod[] = "/arrow.flight.protocol.FlightService/DoGet";
@@ -442,7 +445,8 @@ class GrpcClientDataCall final : public ClientDataCall,
         start = true;
       }
       write_in_flight_ = start;
-      write_idle_.notify_all();
+      // Waiters: Write (for room), WritesDone and Finish (for an idle stream).
+      if (!start || queued_writes_.size() <= kResumeWritesAt) write_idle_.notify_all();
     }
     if (start) StartWrite(&write_buffer_);
   }
