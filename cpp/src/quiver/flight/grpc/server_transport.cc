@@ -13,7 +13,8 @@
 // through blocking Read/Write that wait on the reactor's reactions:
 //   - writes are queued behind the one in flight (gRPC allows one), a few deep:
 //     OnWriteDone starts the next, and Write() waits only when the queue is
-//     full, so a slow client slows only its own handler;
+//     full, so a slow client slows only its own handler; a waiting handler is
+//     woken once the queue has drained to a few, so it refills several at once;
 //   - reads run a few messages ahead; once that many wait unread, the next
 //     StartRead is issued when the handler takes one, so a slow handler
 //     throttles its client through gRPC flow control.
