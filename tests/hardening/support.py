@@ -129,6 +129,18 @@ def varint(value):
             return bytes(out)
 
 
+def unparseable_bytes(n):
+    """`n` random bytes that no protobuf parser can accept.
+
+    Plain random bytes are occasionally well-formed wire format (a message such
+    as Empty accepts any run of well-formed unknown fields), which made tests
+    expecting a refusal flaky. The first byte here is a tag with wire type 7,
+    which the protobuf encoding does not define; the rest stays random so the
+    parser still meets arbitrary bytes when the check is reordered."""
+    rest = os.urandom(max(n - 1, 0))
+    return bytes([(rest[0] if rest else 0) & 0x78 | 7]) + rest
+
+
 def field_bytes(number, payload):
     return varint(number << 3 | 2) + varint(len(payload)) + payload
 

@@ -105,7 +105,7 @@ class Cases:
         huge_buffers = support.with_batch_lengths(batch, buffer_length=1 << 40)
         bad = {C.INVALID_ARGUMENT}
         cases = [
-            ("put: random bytes", "DoPut", [os.urandom(200)], bad),
+            ("put: random bytes", "DoPut", [support.unparseable_bytes(200)], bad),
             ("put: truncated schema message", "DoPut", [flight_data(target, schema)[:-9]], bad),
             ("put: protobuf length 2^62", "DoPut", [support.varint(2 << 3 | 2) + support.varint(1 << 62)], bad),
             ("put: no descriptor", "DoPut", [flight_data(None, schema)], bad),
@@ -133,12 +133,12 @@ class Cases:
             ("put: descriptor type 7", "DoPut", [flight_data(support.field_varint(1, 7), schema)], bad),
             ("put: descriptor repeated on every message", "DoPut",
              [flight_data(target, schema), flight_data(target, huge_body, body=body)], bad),
-            ("exchange: random bytes", "DoExchange", [os.urandom(300)], bad),
+            ("exchange: random bytes", "DoExchange", [support.unparseable_bytes(300)], bad),
             ("exchange: batch before schema", "DoExchange", [flight_data(target, batch, body=body)], bad),
             ("exchange: body 2^40 claimed", "DoExchange",
              [flight_data(target, schema), flight_data(None, huge_body, body=b"")], bad),
             ("get: ticket of random bytes", "DoGet", [ticket(os.urandom(48))], bad),
-            ("get: not a ticket", "DoGet", [os.urandom(48)], bad),
+            ("get: not a ticket", "DoGet", [support.unparseable_bytes(48)], bad),
             ("get: ticket for a missing dataset", "DoGet", [ticket(b'{"path": "no/such"}')], {C.NOT_FOUND}),
             ("get: ticket leaving the root", "DoGet", [ticket(b'{"path": "../../etc"}')], bad),
             ("get: ticket naming a huge file index", "DoGet",
@@ -159,9 +159,9 @@ class Cases:
             ("action: rename garbage", "DoAction", [action("rename", os.urandom(64))], bad),
             ("action: get_stats of nothing", "DoAction", [action("get_stats", b"no/such")], bad | {C.NOT_FOUND}),
             ("action: 1 MiB body", "DoAction", [action("get_stats", b"x" * MIB)], bad),
-            ("action: CancelFlightInfo garbage", "DoAction", [action("CancelFlightInfo", os.urandom(64))],
+            ("action: CancelFlightInfo garbage", "DoAction", [action("CancelFlightInfo", support.unparseable_bytes(64))],
              bad | {C.UNIMPLEMENTED}),
-            ("action: RenewFlightEndpoint garbage", "DoAction", [action("RenewFlightEndpoint", os.urandom(64))],
+            ("action: RenewFlightEndpoint garbage", "DoAction", [action("RenewFlightEndpoint", support.unparseable_bytes(64))],
              bad | {C.UNIMPLEMENTED}),
             ("list: 1 MiB criteria", "ListFlights", [support.field_bytes(1, b"x" * MIB)], bad),
             ("list: criteria leaving the root", "ListFlights", [support.field_bytes(1, b"../..")], bad),
@@ -264,16 +264,16 @@ def test_hostile_messages_are_refused_clearly_and_leave_no_trace(server):
 
 
 UNPARSEABLE = [
-    ("GetFlightInfo", "random bytes", lambda: os.urandom(64)),
+    ("GetFlightInfo", "random bytes", lambda: support.unparseable_bytes(64)),
     ("GetFlightInfo", "length 2^62", lambda: support.varint(3 << 3 | 2) + support.varint(1 << 62)),
     ("GetFlightInfo", "truncated", lambda: descriptor_path("good", "data")[:-2]),
     ("GetFlightInfo", "invalid UTF-8 in a path string", lambda: support.field_varint(1, 1) + support.field_bytes(3, b"\xff\xfe")),
-    ("GetSchema", "random bytes", lambda: os.urandom(64)),
-    ("PollFlightInfo", "random bytes", lambda: os.urandom(64)),
-    ("ListFlights", "random bytes", lambda: os.urandom(64)),
-    ("DoAction", "random bytes", lambda: os.urandom(64)),
+    ("GetSchema", "random bytes", lambda: support.unparseable_bytes(64)),
+    ("PollFlightInfo", "random bytes", lambda: support.unparseable_bytes(64)),
+    ("ListFlights", "random bytes", lambda: support.unparseable_bytes(64)),
+    ("DoAction", "random bytes", lambda: support.unparseable_bytes(64)),
     ("DoAction", "truncated", lambda: action("get_stats", b"good/data")[:-3]),
-    ("ListActions", "random bytes", lambda: os.urandom(64)),
+    ("ListActions", "random bytes", lambda: support.unparseable_bytes(64)),
 ]
 
 
