@@ -312,8 +312,39 @@ nb::object ReadAllTable(Reader& reader) {
 }
 
 bool OnMainThread() {
-  nb::module_ threading = nb::module_::import_("threading");
-  return threading.attr("current_thread")().is(threading.attr("main_thread")());
+  // Python runs signal handlers on its main thread only; its identity is looked up
+  // once (reads call this once per chunk).
+  static const unsigned long main_thread_id = nb::cast<unsigned long>(
+      nb::module_::import_("threading").attr("main_thread")().attr("ident"));
+  return PyThread_get_thread_ident() == main_thread_id;
+}
+
+/// Waits, with the GIL released, until the client stream can give its next chunk
+/// (or, with `for_schema`, its schema) without waiting on the server. On the main
+/// thread it waits in 50 ms steps and looks for signals in between, so that Ctrl-C
+/// is not held up by a silent server: a signal handler that raises
+/// (KeyboardInterrupt) cancels the call, and its exception propagates. Elsewhere
+/// signals are never handled, and the read that follows simply waits.
+void AwaitClientStream(FlightStreamReader& reader, bool for_schema) {
+  if (!OnMainThread()) return;
+  constexpr std::chrono::milliseconds kSignalCheckInterval{50};
+  while (true) {
+    Result<bool> ready = false;
+    {
+      nb::gil_scoped_release release;
+      ready = for_schema ? reader.WaitForSchema(kSignalCheckInterval) : reader.WaitForNext(kSignalCheckInterval);
+    }
+    if (Unwrap(std::move(ready))) return;
+    if (PyErr_CheckSignals() != 0) {
+      reader.Cancel();
+      throw nb::python_error();
+    }
+  }
+}
+
+nb::object ReadClientChunk(FlightStreamReader& reader) {
+  AwaitClientStream(reader, /*for_schema=*/false);
+  return ReadChunk(reader);
 }
 
 /// `work()` (a blocking read) with the GIL released. On the main thread it runs on a
@@ -1185,10 +1216,13 @@ void InitFlight(nb::module_& m) {
 
   // --- client-side streams
   nb::class_<PyClientReader>(fm, "FlightStreamReader", "The data of a DoGet (or the responses of a DoExchange).")
-      .def_prop_ro("schema", [](PyClientReader& r) { return ReaderSchema(*r.reader); })
-      .def("read_chunk", [](PyClientReader& r) { return ReadChunk(*r.reader); },
+      .def_prop_ro("schema", [](PyClientReader& r) {
+        AwaitClientStream(*r.reader, /*for_schema=*/true);
+        return ReaderSchema(*r.reader);
+      })
+      .def("read_chunk", [](PyClientReader& r) { return ReadClientChunk(*r.reader); },
            "The next FlightStreamChunk (data and/or app_metadata); StopIteration at the end.")
-      .def("read_next", [](PyClientReader& r) { return ReadChunk(*r.reader); },
+      .def("read_next", [](PyClientReader& r) { return ReadClientChunk(*r.reader); },
            "The seed's name for read_chunk(): the next FlightStreamChunk; StopIteration at the end.")
       .def("read_all",
            [](PyClientReader& r) {
@@ -1198,8 +1232,9 @@ void InitFlight(nb::module_& m) {
              return WrapTable(table);
            })
       .def("__iter__", [](nb::handle self) { return nb::borrow(self); })
-      .def("__next__", [](PyClientReader& r) { return ReadChunk(*r.reader); })
+      .def("__next__", [](PyClientReader& r) { return ReadClientChunk(*r.reader); })
       .def("to_reader", [](PyClientReader& r) {
+        AwaitClientStream(*r.reader, /*for_schema=*/true);
         SchemaPtr schema;
         {
           nb::gil_scoped_release release;

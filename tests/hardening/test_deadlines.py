@@ -3,8 +3,8 @@
 - a 100 ms client timeout on a handler that sleeps gives FlightTimedOutError;
 - a client cancelling a DoGet or DoExchange (and a DoPut's deadline passing) makes
   context.is_cancelled() true on the server, and a generator handler stops;
-- SIGINT while the main thread blocks in read_all() against a silent server raises
-  KeyboardInterrupt;
+- SIGINT while the main thread blocks in a read (read_all, read_chunk, iteration,
+  the schema, to_reader) against a silent server raises KeyboardInterrupt;
 - SIGINT while serve() runs, with calls in flight, makes serve() return.
 
 The delays are recorded as figures (figures.py); the tests assert only what happens,
@@ -234,13 +234,23 @@ SILENT_CLIENT = textwrap.dedent("""
     import quiver.flight as flight
     client = flight.connect(("127.0.0.1", int(sys.argv[1])))
     reader = client.do_get(flight.Ticket(b"silent"))
+    reads = {
+        "read_all": lambda: reader.read_all(),
+        "read_chunk": lambda: reader.read_chunk(),
+        "iteration": lambda: [chunk for chunk in reader],
+        "schema": lambda: reader.schema,
+        "to_reader": lambda: reader.to_reader(),
+    }
     print("reading", flush=True)
     try:
-        reader.read_all()
+        reads[sys.argv[2]]()
         print("returned", flush=True)
     except KeyboardInterrupt:
         print("interrupted", time.monotonic(), flush=True)
 """)
+
+# Every way a Python client waits on a DoGet's stream.
+SILENT_READS = ["read_all", "read_chunk", "iteration", "schema", "to_reader"]
 
 
 class Silent(flight.FlightServerBase):
@@ -259,7 +269,8 @@ class Silent(flight.FlightServerBase):
         raise flight.FlightCancelledError("cancelled")
 
 
-def test_ctrl_c_interrupts_read_all_against_a_silent_server():
+@pytest.mark.parametrize("read", SILENT_READS)
+def test_ctrl_c_interrupts_a_read_against_a_silent_server(read):
     moments = Moments()
     server = Silent(moments)
     thread = threading.Thread(target=server.serve, daemon=True)
@@ -268,7 +279,7 @@ def test_ctrl_c_interrupts_read_all_against_a_silent_server():
     try:
         for _ in range(REPEATS):
             moments.reset()
-            proc = subprocess.Popen([sys.executable, "-c", SILENT_CLIENT, str(server.port)],
+            proc = subprocess.Popen([sys.executable, "-c", SILENT_CLIENT, str(server.port), read],
                                     stdout=subprocess.PIPE, text=True)
             try:
                 assert proc.stdout.readline().strip() == "reading"
@@ -289,7 +300,7 @@ def test_ctrl_c_interrupts_read_all_against_a_silent_server():
     finally:
         server.shutdown(timeout=1)
         thread.join(timeout=LIMIT)
-    figures.record("N8", "SIGINT during read_all against a silent server -> KeyboardInterrupt",
+    figures.record("N8", f"SIGINT during {read} against a silent server -> KeyboardInterrupt",
                    repetitions=REPEATS, max_ms=ms(max(delays)), median_ms=ms(sorted(delays)[len(delays) // 2]))
 
 

@@ -602,6 +602,41 @@ TEST_P(FlightRpcTest, CancelReachesTheServer) {
   EXPECT_TRUE(server_->WaitForCancellation());
 }
 
+TEST_P(FlightRpcTest, WaitForNextReadsAheadAndTellsWhenNextWouldNotWait) {
+  // Dictionaries included: a chunk may take more than one message to make.
+  ASSERT_OK_AND_ASSIGN(auto reader, client_->DoGet(Ticket{"table:dict"}));
+  ASSERT_OK_AND_ASSIGN(bool schema_ready, reader->WaitForSchema(60s));
+  ASSERT_TRUE(schema_ready);
+  ASSERT_OK_AND_ASSIGN(SchemaPtr schema, reader->GetSchema());
+  RecordBatchVector batches;
+  while (true) {
+    ASSERT_OK_AND_ASSIGN(bool ready, reader->WaitForNext(60s));
+    ASSERT_TRUE(ready);
+    ASSERT_OK_AND_ASSIGN(FlightStreamChunk chunk, reader->Next());
+    if (chunk.end()) break;
+    batches.push_back(chunk.data);
+  }
+  ExpectTablesEqual(MakeTable(batches), DictionaryTable());
+  // At the end, nothing is left to wait for.
+  ASSERT_OK_AND_ASSIGN(bool ready, reader->WaitForNext(0ms));
+  EXPECT_TRUE(ready);
+}
+
+TEST_P(FlightRpcTest, WaitForNextTimesOutOnASilentServerAndCancelEndsTheWait) {
+  ASSERT_OK_AND_ASSIGN(auto reader, client_->DoGet(Ticket{"until-cancelled"}));
+  ASSERT_OK_AND_ASSIGN(FlightStreamChunk first, reader->Next());
+  ASSERT_NE(first.data, nullptr);
+  // The server sends nothing more until the call is cancelled.
+  ASSERT_OK_AND_ASSIGN(bool ready, reader->WaitForNext(10ms));
+  EXPECT_FALSE(ready);
+  reader->Cancel();
+  // The cancellation is what the next read has to report.
+  Result<bool> after_cancel = reader->WaitForNext(60s);
+  ASSERT_FALSE(after_cancel.ok());
+  ExpectFlightError(after_cancel.status(), FlightStatusCode::Cancelled, "");
+  EXPECT_TRUE(server_->WaitForCancellation());
+}
+
 TEST_P(FlightRpcTest, StopTokenCancelsTheCall) {
   StopSource stop;
   FlightCallOptions options;

@@ -113,6 +113,13 @@ class QUIVER_EXPORT FlightStreamReader : public MetadataRecordBatchReader {
   ~FlightStreamReader() override;
   Result<SchemaPtr> GetSchema() override;
   Result<FlightStreamChunk> Next() override;
+  /// Waits at most `timeout` for what Next() needs from the server, reading ahead.
+  /// True when Next() will return without waiting on the network (a chunk, the end
+  /// of the stream or its error is at hand); false when the time ran out first. For
+  /// callers that must stay responsive while a server is silent (Python's Ctrl-C).
+  Result<bool> WaitForNext(std::chrono::milliseconds timeout);
+  /// The same for GetSchema().
+  Result<bool> WaitForSchema(std::chrono::milliseconds timeout);
   /// Cancels the call; the server sees is_cancelled(), later reads fail with Cancelled.
   void Cancel();
   /// The server's headers, as far as they have arrived (trailers once the stream ended).

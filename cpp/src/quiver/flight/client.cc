@@ -28,6 +28,12 @@ FlightStreamReader::~FlightStreamReader() = default;
 
 Result<SchemaPtr> FlightStreamReader::GetSchema() { return impl_->reader.GetSchema(); }
 Result<FlightStreamChunk> FlightStreamReader::Next() { return impl_->reader.Next(); }
+Result<bool> FlightStreamReader::WaitForNext(std::chrono::milliseconds timeout) {
+  return impl_->reader.ReadAhead([&] { return impl_->call->WaitReadable(timeout); }, /*for_schema=*/false);
+}
+Result<bool> FlightStreamReader::WaitForSchema(std::chrono::milliseconds timeout) {
+  return impl_->reader.ReadAhead([&] { return impl_->call->WaitReadable(timeout); }, /*for_schema=*/true);
+}
 void FlightStreamReader::Cancel() { impl_->call->TryCancel(); }
 CallHeaders FlightStreamReader::headers() const { return impl_->call->headers(); }
 

@@ -234,6 +234,18 @@ Result<FlightStreamChunk> DataStreamReader::Next() {
   return chunk;
 }
 
+Result<bool> DataStreamReader::ReadAhead(const std::function<bool()>& readable, bool for_schema) {
+  auto answered = [&] {
+    if (impl_->finished) return true;
+    return for_schema ? impl_->decoder.schema() != nullptr : !impl_->pending.empty();
+  };
+  while (!answered()) {
+    if (!readable()) return false;
+    QUIVER_RETURN_NOT_OK(impl_->Pump());
+  }
+  return true;
+}
+
 // --- DataStreamWriter ---------------------------------------------------------------------
 
 struct DataStreamWriter::Impl {

@@ -87,6 +87,10 @@ class ClientDataCall {
   /// The next FlightData message (DoGet, DoExchange); nullopt at a clean end of the
   /// stream, the call's error when it failed.
   virtual Result<std::optional<FlightDataMessage>> Read() = 0;
+  /// Waits at most `timeout` until Read() would return without waiting on the
+  /// server: a message has arrived, the stream ended or failed, or the call was
+  /// cancelled. False when the time ran out first.
+  virtual bool WaitReadable(std::chrono::milliseconds timeout) = 0;
   /// The next PutResult's app_metadata (DoPut). PutResults are buffered as they
   /// arrive, whether or not anyone reads them, so an unread stream never stalls
   /// the upload.
@@ -221,6 +225,12 @@ class DataStreamReader final : public MetadataRecordBatchReader {
 
   Result<SchemaPtr> GetSchema() override;
   Result<FlightStreamChunk> Next() override;
+
+  /// Reads and decodes messages while `readable()` says the source has one ready,
+  /// until Next() (or, with `for_schema`, GetSchema()) can answer without calling
+  /// the source. True when it can; false when `readable()` said no first. A read
+  /// or decode error is returned here rather than kept for Next().
+  Result<bool> ReadAhead(const std::function<bool()>& readable, bool for_schema);
 
  private:
   struct Impl;

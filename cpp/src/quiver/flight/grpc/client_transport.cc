@@ -338,6 +338,11 @@ class GrpcClientDataCall final : public ClientDataCall,
     return std::optional<FlightDataMessage>(std::move(data));
   }
 
+  bool WaitReadable(std::chrono::milliseconds timeout) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return message_ready_.wait_for(lock, timeout, [&] { return ReadableLocked(); });
+  }
+
   Result<std::optional<std::shared_ptr<Buffer>>> ReadPutResult() override {
     QUIVER_ASSIGN_OR_RAISE(std::optional<grpc::ByteBuffer> message, NextMessage());
     if (!message.has_value()) return std::optional<std::shared_ptr<Buffer>>();
@@ -473,13 +478,16 @@ class GrpcClientDataCall final : public ClientDataCall,
   }
 
  private:
+  // Whether NextMessage() can return without waiting on the server.
+  bool ReadableLocked() const { return !received_.empty() || reads_finished_ || cancelled_; }
+
   // The next raw message; nullopt at a clean end (the call's error otherwise).
   Result<std::optional<grpc::ByteBuffer>> NextMessage() {
     bool start_read = false;
     std::optional<grpc::ByteBuffer> message;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      message_ready_.wait(lock, [&] { return !received_.empty() || reads_finished_ || cancelled_; });
+      message_ready_.wait(lock, [&] { return ReadableLocked(); });
       if (cancelled_ && kind_ != DataCallKind::kDoPut) {
         // As gRPC reports a cancelled call, so it reads the same either way.
         return FromGrpcStatus(grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled by the client"),
