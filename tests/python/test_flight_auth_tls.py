@@ -561,6 +561,30 @@ def test_mutual_tls(certs, other_certs):
                                   private_key=other_certs["client.key"]))
 
 
+
+def test_bad_tls_material_is_refused_with_the_reason(certs, other_certs):
+    """gRPC alone would say "could not listen" or "empty address list"; Quiver names
+    the option and the fix before anything starts."""
+    def server_with(cert, key, **kwargs):
+        return EveryRpcServer("grpc+tls://localhost:0", tls_certificates=[flight.CertKeyPair(cert=cert, key=key)],
+                              **kwargs)
+
+    with pytest.raises(pa.ArrowInvalid, match="holds no PEM certificate.*looks like a file name"):
+        server_with(b"/etc/quiver/server.pem", b"/etc/quiver/server.key")
+    with pytest.raises(ValueError, match="are the certificate and key swapped"):
+        server_with(certs["server.key"], certs["server.pem"])
+    with pytest.raises(pa.ArrowInvalid, match="is not the private key of the first certificate"):
+        server_with(certs["server.pem"], other_certs["server.key"])
+    with pytest.raises(pa.ArrowInvalid, match="verify_client needs root_certificates"):
+        server_with(certs["server.pem"], certs["server.key"], verify_client=True)
+    with pytest.raises(pa.ArrowInvalid, match="tls_root_certs holds no PEM certificate"):
+        flight.connect("grpc+tls://localhost:1", tls_root_certs=b"ca.pem")
+    with pytest.raises(pa.ArrowInvalid, match="only cert_chain was given"):
+        flight.connect("grpc+tls://localhost:1", tls_root_certs=certs["ca.pem"], cert_chain=certs["client.pem"])
+    # The same material, right, still serves.
+    with server_with(certs["server.pem"], certs["server.key"]) as server:
+        assert _works(flight.connect(f"grpc+tls://localhost:{server.port}", tls_root_certs=certs["ca.pem"]))
+
 def _header_auth():
     return {"auth": flight.HeaderAuthServerMiddlewareFactory(lambda user, password: (user, password) == ("bob", "pw"))}
 

@@ -4,6 +4,7 @@
 #   ca.pem                  root "Quiver Test CA" (its key stays in the directory)
 #   server.pem, server.key  CN=localhost, SANs localhost, 127.0.0.1, quiver.test
 #   client.pem, client.key  CN=quiver-client (for mTLS)
+#   server-encrypted.key    server.key under the passphrase quiver-test
 # Certificates are made fresh on every test run: nothing secret is committed.
 set -euo pipefail
 out="${1:?usage: make-test-certs.sh DIR}"
@@ -21,3 +22,5 @@ make_leaf() {
 }
 make_leaf server localhost "DNS:localhost,IP:127.0.0.1,DNS:quiver.test"
 make_leaf client quiver-client "DNS:quiver-client"
+# The server's key under a passphrase, which Flight must refuse with a reason.
+openssl pkey -in server.key -aes256 -passout pass:quiver-test -out server-encrypted.key 2>/dev/null

@@ -120,5 +120,121 @@ TEST_F(TlsTest, PlaintextClientCannotTalkToATlsServer) {
   ExpectUnavailable(Call(FlightClientOptions{}, plain));
 }
 
+
+// --- Bad TLS material is refused up front, naming the option and the fix -----------------
+
+// The certificate text with a few lines cut from the middle of its base64.
+std::string Truncated(const std::string& pem) {
+  const size_t middle = pem.size() / 2;
+  const size_t cut_from = pem.find('\n', middle) + 1;
+  const size_t cut_to = pem.find('\n', cut_from + 200) + 1;
+  return pem.substr(0, cut_from) + pem.substr(cut_to);
+}
+
+Status InitTlsServer(const CertKeyPair& pair, bool verify_client = false, const std::string& roots = "") {
+  QUIVER_ASSIGN_OR_RAISE(Location location, Location::ForGrpcTls("127.0.0.1", 0));
+  FlightServerOptions options(location);
+  options.tls_certificates.push_back(pair);
+  options.verify_client = verify_client;
+  options.root_certificates = roots;
+  FlightServerBase server;
+  QUIVER_RETURN_NOT_OK(server.Init(options));
+  return server.Shutdown();
+}
+
+TEST(TlsMaterialTest, ServerGoodMaterialStillStarts) {
+  EXPECT_OK(InitTlsServer({ReadFixture("server.pem"), ReadFixture("server.key")}));
+  EXPECT_OK(InitTlsServer({ReadFixture("server.pem"), ReadFixture("server.key")}, true, ReadFixture("ca.pem")));
+}
+
+TEST(TlsMaterialTest, ServerRefusesFileNamesForItsCertificateAndKey) {
+  Status status = InitTlsServer({"/etc/quiver/server.pem", "/etc/quiver/server.key"});
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("the certificate of tls_certificates[0] holds no PEM certificate"));
+  EXPECT_THAT(status.message(), HasSubstr("looks like a file name"));
+  status = InitTlsServer({ReadFixture("server.pem"), "server.key"});
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("the private key of tls_certificates[0] holds no PEM private key"));
+}
+
+TEST(TlsMaterialTest, ServerRefusesACertificateAndKeySwapped) {
+  Status status = InitTlsServer({ReadFixture("server.key"), ReadFixture("server.pem")});
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("holds a private key, not a certificate (are the certificate and key swapped?)"));
+}
+
+TEST(TlsMaterialTest, ServerRefusesAKeyOfAnotherCertificate) {
+  Status status = InitTlsServer({ReadFixture("server.pem"), ReadFixture("client.key")});
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("the private key of tls_certificates[0] is not the private key of the "
+                                          "first certificate in the certificate of tls_certificates[0]"));
+}
+
+TEST(TlsMaterialTest, ServerRefusesACorruptCertificate) {
+  Status status = InitTlsServer({Truncated(ReadFixture("server.pem")), ReadFixture("server.key")});
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("certificate 1 of 1 in the certificate of tls_certificates[0] cannot be read"));
+  // A chain: the second certificate is the broken one.
+  status = InitTlsServer({ReadFixture("server.pem") + Truncated(ReadFixture("ca.pem")), ReadFixture("server.key")});
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("certificate 2 of 2"));
+}
+
+TEST(TlsMaterialTest, ServerRefusesAPassphraseProtectedKey) {
+  Status status = InitTlsServer({ReadFixture("server.pem"), ReadFixture("server-encrypted.key")});
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("is protected by a passphrase"));
+  EXPECT_THAT(status.message(), HasSubstr("openssl pkey"));
+}
+
+TEST(TlsMaterialTest, ServerVerifyingClientsNeedsValidRoots) {
+  const CertKeyPair pair{ReadFixture("server.pem"), ReadFixture("server.key")};
+  Status status = InitTlsServer(pair, true, "");
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("verify_client needs root_certificates"));
+  status = InitTlsServer(pair, true, "ca.pem");
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("root_certificates holds no PEM certificate"));
+}
+
+Status ConnectTls(const FlightClientOptions& options) {
+  QUIVER_ASSIGN_OR_RAISE(Location location, Location::ForGrpcTls("127.0.0.1", 1));
+  return FlightClient::Connect(location, options).status();
+}
+
+TEST(TlsMaterialTest, ClientRefusesRootsThatAreNotCertificates) {
+  FlightClientOptions options;
+  options.tls_root_certs = "garbage";
+  Status status = ConnectTls(options);
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("tls_root_certs holds no PEM certificate"));
+  options.tls_root_certs = Truncated(ReadFixture("ca.pem"));
+  status = ConnectTls(options);
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("certificate 1 of 1 in tls_root_certs cannot be read"));
+}
+
+TEST(TlsMaterialTest, ClientIdentityNeedsAMatchingCertificateAndKey) {
+  FlightClientOptions options;
+  options.cert_chain = ReadFixture("client.pem");
+  Status status = ConnectTls(options);
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("needs both cert_chain and private_key; only cert_chain was given"));
+  options.private_key = ReadFixture("server.key");
+  status = ConnectTls(options);
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("private_key is not the private key of the first certificate in cert_chain"));
+  options.private_key = ReadFixture("client.key");
+  EXPECT_OK(ConnectTls(options));
+}
+
+TEST(TlsMaterialTest, PlaintextLocationsIgnoreTlsOptions) {
+  // As in Apache Arrow: TLS options only matter for grpc+tls.
+  FlightClientOptions options;
+  options.tls_root_certs = "unused";
+  ASSERT_OK_AND_ASSIGN(Location location, Location::ForGrpcTcp("127.0.0.1", 1));
+  EXPECT_OK(FlightClient::Connect(location, options).status());
+}
+
 }  // namespace
 }  // namespace quiver::flight

@@ -7,6 +7,7 @@
 
 #include "quiver/flight/auth.h"
 #include "quiver/flight/status.h"
+#include "quiver/flight/tls_material_internal.h"
 #include "quiver/flight/transport_internal.h"
 
 namespace quiver::flight {
@@ -109,6 +110,7 @@ Result<std::unique_ptr<FlightClient>> FlightClient::Connect(const Location& loca
     return Status::Invalid("expected write_size_limit_bytes >= 0 (0: no limit) but found ",
                            options.write_size_limit_bytes);
   }
+  if (location.scheme() == kSchemeGrpcTls) QUIVER_RETURN_NOT_OK(internal::CheckClientTlsMaterial(options));
   QUIVER_ASSIGN_OR_RAISE(std::unique_ptr<internal::ClientTransport> transport,
                          internal::MakeGrpcClientTransport(location, options));
   return std::unique_ptr<FlightClient>(new FlightClient(std::move(transport), options));

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "quiver/flight/status.h"
+#include "quiver/flight/tls_material_internal.h"
 #include "quiver/flight/transport_internal.h"
 
 namespace quiver::flight {
@@ -38,6 +39,7 @@ FlightServerBase::~FlightServerBase() {
 Status FlightServerBase::Init(const FlightServerOptions& options) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (transport_ != nullptr) return Status::Invalid("the server was already initialized");
+  QUIVER_RETURN_NOT_OK(internal::CheckServerTlsMaterial(options));
   options_ = std::make_unique<FlightServerOptions>(options);
   Result<std::unique_ptr<internal::ServerTransport>> transport =
       internal::MakeGrpcServerTransport(this, *options_);
