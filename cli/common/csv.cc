@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "quiver/builder.h"
+#include "quiver/calendar.h"
 #include "quiver/io.h"
 #include "quiver/type.h"
 
@@ -157,17 +158,6 @@ bool ParseDouble(std::string_view text, double* value) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (the era arithmetic of
-// "chrono-compatible low-level date algorithms").
-int64_t DaysFromCivil(int64_t year, int64_t month, int64_t day) {
-  year -= month <= 2 ? 1 : 0;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const int64_t year_of_era = year - era * 400;
-  const int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
-
 bool IsLeapYear(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 // A date or date-time.
@@ -203,7 +193,7 @@ bool ParseMoment(std::string_view text, Moment* moment) {
   if (month < 1 || month > 12 || day < 1) return false;
   if (day > kDaysInMonth[month - 1] + (month == 2 && IsLeapYear(year) ? 1 : 0)) return false;
   *moment = Moment();
-  moment->days = DaysFromCivil(year, month, day);
+  moment->days = DaysFromCivil(year, static_cast<int>(month), static_cast<int>(day));
   moment->seconds = moment->days * kSecondsPerDay;
   size_t at = 10;
   if (at == text.size()) return true;

@@ -17,6 +17,7 @@
 // (PyDateTime_IMPORT runs in this file's init function).
 #include <datetime.h>
 #include "quiver/builder.h"
+#include "quiver/calendar.h"
 #include "types_internal.h"
 
 namespace quiver::py {
@@ -72,16 +73,6 @@ bool IsNullValue(PyObject* obj, const FromPyOptions& options) {
   }
   return false;
 }
-
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 
 const char* NumpyUnit(TimeUnit unit) {
   switch (unit) {

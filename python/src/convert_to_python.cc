@@ -12,6 +12,7 @@
 // (PyDateTime_IMPORT runs in this file's init function).
 #include <datetime.h>
 #include "quiver/builder.h"
+#include "quiver/calendar.h"
 
 namespace quiver::py {
 namespace {
@@ -44,24 +45,8 @@ inline int64_t FloorDiv(int64_t a, int64_t b) {
 }
 inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 
-/// Days since 1970-01-01 -> (year, month, day) in the proleptic Gregorian calendar.
-void CivilFromDays(int64_t z, int64_t* year, int* month, int* day) {
-  z += 719468;
-  const int64_t era = FloorDiv(z, 146097);
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *year = yoe + era * 400 + (*month <= 2 ? 1 : 0);
-}
-
-
 nb::object DateFromDays(int64_t days) {
-  int64_t year;
-  int month, day;
-  CivilFromDays(days, &year, &month, &day);
+  const auto [year, month, day] = CivilFromDays(days);
   if (year < 1 || year > 9999) {
     throw nb::value_error(("date out of the range of datetime.date: " + std::to_string(days) + " days since the epoch").c_str());
   }
@@ -113,9 +98,7 @@ nb::object TimestampToPy(int64_t value, const TimestampType& type) {
   int64_t seconds = rem / per_second;
   int64_t fraction = rem % per_second;
   int64_t micros = unit == TimeUnit::NANO ? fraction / 1000 : fraction * (1000000 / per_second);
-  int64_t year;
-  int month, day;
-  CivilFromDays(days, &year, &month, &day);
+  const auto [year, month, day] = CivilFromDays(days);
   if (year < 1 || year > 9999) {
     throw nb::value_error(("timestamp out of the range of datetime.datetime: " + std::to_string(value)).c_str());
   }

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "quiver/calendar.h"
 #include "quiver/validate.h"
 
 namespace quiver {
@@ -193,29 +194,6 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
-}
-
-struct CivilDate {
-  int64_t year;
-  int month;
-  int day;
-};
-
-// Proleptic Gregorian calendar date of a day count since 1970-01-01. Works in
-// 400-year eras (146097 days) counted from 0000-03-01 so leap days fall last.
-CivilDate CivilFromDays(int64_t days) {
-  const int64_t z = days + 719468;  // days since 0000-03-01
-  const int64_t era = FloorDiv(z, 146097);
-  const int64_t day_of_era = z - era * 146097;  // [0, 146096]
-  const int64_t year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year =
-      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int64_t month_index = (5 * day_of_year + 2) / 153;  // 0 = March
-  const int day = static_cast<int>(day_of_year - (153 * month_index + 2) / 5 + 1);
-  const int month = static_cast<int>(month_index < 10 ? month_index + 3 : month_index - 9);
-  const int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
-  return {year, month, day};
 }
 
 void AppendPadded(std::string* out, int64_t value, int width) {
