@@ -1274,11 +1274,20 @@ void InitFlight(nb::module_& m) {
         nb::gil_scoped_release release;
         Check(w.writer->Close());
       })
+      .def("cancel", [](PyClientWriter& w) { w.writer->Cancel(); },
+           "Abandons the upload: the server's reader fails with a cancellation instead of "
+           "reaching a clean end, so a partial upload is never taken for a complete one.")
       .def("__enter__", [](nb::handle self) { return nb::borrow(self); })
-      .def("__exit__", [](PyClientWriter& w, nb::args) {
+      // Leaving the block by an exception abandons the upload rather than closing it:
+      // a clean close would hand the server the batches so far as a complete upload.
+      .def("__exit__", [](PyClientWriter& w, nb::handle exc_type, nb::handle, nb::handle) {
+        if (!exc_type.is_none()) {
+          w.writer->Cancel();
+          return;
+        }
         nb::gil_scoped_release release;
         Check(w.writer->Close());
-      });
+      }, nb::arg("exc_type").none(), nb::arg("exc_value").none(), nb::arg("traceback").none());
 
   nb::class_<PyClientMetadataReader>(fm, "FlightMetadataReader", "The server's PutResult messages of a DoPut.")
       .def("read", [](PyClientMetadataReader& r) -> nb::object {

@@ -4,7 +4,8 @@ N4a  the syscall order of a put, seen through the faultfs interposer (faultfs.cc
      fsync(temp file) -> rename(temp, final) -> fsync(folder), all before the ack.
 N4c  disk full (ENOSPC) and failing fsync (EIO) during a put: a clear error, no ack,
      the previous version intact and byte-identical, no temp file, the server serving.
-N3   clients that vanish mid-DoPut (SIGKILL after k of n batches, cancel, a deadline,
+N3   clients that vanish mid-DoPut (SIGKILL after k of n batches, cancel, Quiver's
+     writer.cancel() and an exception in `with writer:`, a deadline,
      a dropped TCP connection) and mid-DoGet: nothing becomes visible, nothing is left
      behind, the server keeps serving with its threads and descriptors back at baseline.
 N4   the server SIGKILLed 0-50 ms after an acknowledged put (mode A) or during the next
@@ -28,6 +29,9 @@ import time
 import pyarrow as pa
 import pyarrow.flight as flight
 import pytest
+
+import quiver as qv
+import quiver.flight as qflight
 
 import faults
 import figures
@@ -245,7 +249,7 @@ def test_clients_vanishing_mid_put_leave_nothing(make_server, tmp_path):
     client = connect(server)
     rng = random.Random(3)
     batches, rows = 8, 4000
-    counts = {"sigkill": 0, "cancel": 0, "deadline": 0, "tcp_drop": 0}
+    counts = {"sigkill": 0, "cancel": 0, "writer_cancel": 0, "deadline": 0, "tcp_drop": 0}
     kills_at = []
 
     # 20 clients SIGKILLed after k of n batches, k in 0..n (k = n: between the last write and close).
@@ -254,7 +258,7 @@ def test_clients_vanishing_mid_put_leave_nothing(make_server, tmp_path):
                                  str(batches), str(rows), str(i)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 cwd=str(faults.HERE), text=True)
 
-    cleanup = {"sigkill": [], "cancel": [], "deadline": [], "tcp_drop": []}
+    cleanup = {mode: [] for mode in counts}
     upcoming = spawn(0)
     try:
         for i in range(20):
@@ -300,6 +304,31 @@ def test_clients_vanishing_mid_put_leave_nothing(make_server, tmp_path):
             writer.close()
         cleanup["cancel"].append(settle_upload(server, client, path))
         counts["cancel"] += 1
+
+    # DoPut abandoned by Quiver's writer.cancel() after k batches, or by an exception
+    # leaving `with writer:` (which cancels rather than closes; pyarrow's writer has neither).
+    quiver_client = qflight.connect(server.location)
+    for i in range(4):
+        k = rng.randint(1, batches)
+        path = f"n3/writer_cancel{i}"
+        table = qv.table(make_table(400 + i, batches * rows))
+        command = json.dumps({"path": path, "mode": "create"}).encode()
+        writer, _ = quiver_client.do_put(qflight.FlightDescriptor.for_command(command), table.schema)
+        if i % 2 == 0:
+            for batch in table.to_batches(max_chunksize=rows)[:k]:
+                writer.write_batch(batch)
+            writer.cancel()
+            with pytest.raises(qflight.FlightCancelledError):
+                writer.close()
+        else:
+            with pytest.raises(RuntimeError):
+                with writer:
+                    for batch in table.to_batches(max_chunksize=rows)[:k]:
+                        writer.write_batch(batch)
+                    raise RuntimeError("the source of the upload failed")
+        cleanup["writer_cancel"].append(settle_upload(server, client, path))
+        counts["writer_cancel"] += 1
+    quiver_client.close()
 
     # DoPut whose call deadline passes after k batches (gRPC cancels it on the server).
     for i in range(3):

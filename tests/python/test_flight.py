@@ -458,6 +458,32 @@ def test_client_cancelling_midway_leaves_the_server_serving(server, client):
     assert client.do_get(flight.Ticket(b"demo"), CALL).read_all().num_rows == 3
 
 
+
+def test_writer_cancel_abandons_the_upload(server, client):
+    """writer.cancel(), or an exception leaving `with writer:`, cancels the DoPut:
+    the server's read_all() fails instead of returning the batches so far as a
+    complete upload (pyarrow's writer has no cancel, and its __exit__ closes)."""
+    table = sample_table()
+    writer, _ = client.do_put(flight.FlightDescriptor.for_path("cancelled"), table.schema, CALL)
+    writer.write_table(table)
+    writer.cancel()
+    with pytest.raises(flight.FlightCancelledError, match="cancelled by the client"):
+        writer.write_table(table)
+    with pytest.raises(flight.FlightCancelledError):
+        writer.close()
+
+    writer, _ = client.do_put(flight.FlightDescriptor.for_path("raised"), table.schema, CALL)
+    with pytest.raises(RuntimeError, match="the source failed"):
+        with writer:
+            writer.write_table(table)
+            raise RuntimeError("the source failed")
+
+    writer, _ = client.do_put(flight.FlightDescriptor.for_path("kept"), table.schema, CALL)
+    with writer:
+        writer.write_table(table)
+    assert server.tables["kept"].equals(table)
+    assert "cancelled" not in server.tables and "raised" not in server.tables
+
 def test_shutdown_with_a_call_in_flight():
     server = DemoServer()
     client = flight.connect(("127.0.0.1", server.port))

@@ -862,7 +862,7 @@ class UploadEndServer : public FlightServerBase {
   int failed_ends = 0;
 };
 
-TEST(UploadEndTest, AnAbandonedUploadNeverLooksComplete) {
+TEST(UploadEndTest, AnAbandonedOrCancelledUploadNeverLooksComplete) {
   UploadEndServer server;
   ASSERT_OK(server.Init(FlightServerOptions(ListenLocation(Transport::kTcp))));
   ASSERT_OK_AND_ASSIGN(Location location, server.location());
@@ -874,6 +874,15 @@ TEST(UploadEndTest, AnAbandonedUploadNeverLooksComplete) {
     // Dropped without Close(): the call is cancelled mid-upload.
     put.writer.reset();
     put.reader.reset();
+  }
+  // Cancelled by the writer: later writes, and Close, fail with Cancelled.
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto put, client->DoPut(FlightDescriptor::Path({"t"}), Int64Schema()));
+    ASSERT_OK(put.writer->WriteRecordBatch(*MakeInt64Batch(1000)));
+    put.writer->Cancel();
+    EXPECT_THAT(put.writer->WriteRecordBatch(*MakeInt64Batch(1000)),
+                StatusIs(StatusCode::Cancelled, HasSubstr("cancelled by the client")));
+    EXPECT_THAT(put.writer->Close(), StatusIs(StatusCode::Cancelled, ::testing::_));
   }
   // And finished uploads still end cleanly.
   for (int i = 0; i < 3; ++i) {

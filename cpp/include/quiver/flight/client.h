@@ -144,6 +144,11 @@ class QUIVER_EXPORT FlightStreamWriter : public MetadataRecordBatchWriter {
   /// DoneWriting, then waits for the server to end the call and returns its
   /// status. Unread DoExchange data is discarded; DoPut's PutResults stay readable.
   Status Close();
+  /// Abandons the upload: the call is cancelled, so the server's reader fails
+  /// (Cancelled) instead of reaching a clean end, and an upload is never mistaken
+  /// for a complete one. Later writes fail with Cancelled. For a DoExchange, the
+  /// reader fails too.
+  void Cancel();
 
  private:
   friend class FlightClient;

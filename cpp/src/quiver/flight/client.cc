@@ -81,6 +81,8 @@ Status FlightStreamWriter::WriteMetadata(std::shared_ptr<Buffer> app_metadata) {
 
 Status FlightStreamWriter::DoneWriting() { return impl_->call->WritesDone(); }
 
+void FlightStreamWriter::Cancel() { impl_->call->TryCancel(); }
+
 Status FlightStreamWriter::Close() {
   QUIVER_RETURN_NOT_OK(impl_->call->WritesDone());
   return impl_->call->Finish();

@@ -299,7 +299,8 @@ class GrpcClientDataCall final : public ClientDataCall,
       std::unique_lock<std::mutex> lock(mutex_);
       // Queued behind the write in flight, a few deep: the caller waits only when
       // the queue is full (or the stream broke).
-      write_idle_.wait(lock, [&] { return queued_writes_.size() < kQueuedWrites || write_failed_; });
+      write_idle_.wait(lock, [&] { return queued_writes_.size() < kQueuedWrites || write_failed_ || cancelled_; });
+      if (cancelled_) return CancelledByClient();
       if (writes_done_ && !finish_started_) {
         return Status::Invalid("cannot write after DoneWriting or Close");
       }
@@ -323,7 +324,7 @@ class GrpcClientDataCall final : public ClientDataCall,
     {
       std::unique_lock<std::mutex> lock(mutex_);
       write_idle_.wait(lock, [&] { return !write_in_flight_; });
-      if (writes_done_ || write_failed_ || finish_started_) return Status::OK();
+      if (writes_done_ || write_failed_ || finish_started_ || cancelled_) return Status::OK();
       writes_done_ = true;
       write_in_flight_ = true;
     }
@@ -395,6 +396,7 @@ class GrpcClientDataCall final : public ClientDataCall,
       cancelled_ = true;
       if (kind_ != DataCallKind::kDoPut) received_.clear();
       message_ready_.notify_all();
+      write_idle_.notify_all();
     }
     context_.TryCancel();
   }
@@ -478,6 +480,11 @@ class GrpcClientDataCall final : public ClientDataCall,
   }
 
  private:
+  // As gRPC reports a cancelled call, so that it reads the same however it is noticed.
+  static Status CancelledByClient() {
+    return FromGrpcStatus(grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled by the client"), {});
+  }
+
   // Whether NextMessage() can return without waiting on the server.
   bool ReadableLocked() const { return !received_.empty() || reads_finished_ || cancelled_; }
 
@@ -488,11 +495,7 @@ class GrpcClientDataCall final : public ClientDataCall,
     {
       std::unique_lock<std::mutex> lock(mutex_);
       message_ready_.wait(lock, [&] { return ReadableLocked(); });
-      if (cancelled_ && kind_ != DataCallKind::kDoPut) {
-        // As gRPC reports a cancelled call, so it reads the same either way.
-        return FromGrpcStatus(grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled by the client"),
-                              {});
-      }
+      if (cancelled_ && kind_ != DataCallKind::kDoPut) return CancelledByClient();
       if (!received_.empty()) {
         message = std::move(received_.front());
         received_.pop_front();
