@@ -87,9 +87,17 @@ def process_stats(pid):
             elif line.startswith("Threads:"):
                 threads = int(line.split()[1])
     fds = len(os.listdir(f"/proc/{pid}/fd"))
+    # Quiver's handler threads are named (the rest are gRPC's and the main thread).
+    handlers = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as comm:
+                handlers += comm.read().strip() == "quiver-handler"
+        except FileNotFoundError:  # the thread ended meanwhile
+            pass
     # rss_anon leaves out file pages the server has mapped (it serves DoGet from
     # memory maps of its files): the part that a leak would grow.
-    return {"rss": rss, "rss_anon": anon, "threads": threads, "fds": fds}
+    return {"rss": rss, "rss_anon": anon, "threads": threads, "handler_threads": handlers, "fds": fds}
 
 
 def settle(server, baseline, rss_slack, thread_slack, fd_slack, limit=60):

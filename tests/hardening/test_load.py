@@ -218,14 +218,23 @@ def test_64_mixed_clients(make_server):
                    rss_baseline_mib=baseline["rss"] >> 20, rss_after_warmup_mib=warm["rss"] >> 20,
                    rss_end_mib=end["rss"] >> 20, rss_settled_mib=after["rss"] >> 20,
                    threads_max=max(s["threads"] for s in samples), threads_settled=after["threads"],
+                   handler_threads_max=max(s["handler_threads"] for s in samples),
+                   grpc_threads_max=max(s["threads"] - s["handler_threads"] for s in samples),
                    fds_baseline=baseline["fds"], fds_max=max(s["fds"] for s in samples), fds_settled=after["fds"])
     assert errors == [], errors[:10]
     assert mismatches == [], mismatches[:10]
     assert ops == CLIENTS * OPS_PER_ROUND * (1 + ROUNDS)
     # Flat after warm-up: at most 10% or 64 MiB more, whichever is larger.
     assert end["rss"] - warm["rss"] <= max(warm["rss"] // 10, 64 * MIB), samples
-    # Threads: one handler thread per call in progress at most, plus gRPC's own.
-    assert max(s["threads"] for s in samples) <= baseline["threads"] + CLIENTS + 16, samples
+    # Handler threads: one per call in progress (64 clients have at most 64), and a
+    # few more where a client's next call arrives while the thread of its last one is
+    # still between sending the status and returning to the pool (69 seen on this
+    # machine with two CPU hogs beside the test).
+    assert max(s["handler_threads"] for s in samples) <= CLIENTS + 16, samples
+    # gRPC's own threads (and the main thread): bounded, though its pools add a few
+    # when their threads are slow to come back.
+    grpc_baseline = baseline["threads"] - baseline["handler_threads"]
+    assert max(s["threads"] - s["handler_threads"] for s in samples) <= grpc_baseline + 24, samples
     # Descriptors: one connection per client at most, plus open data files.
     assert max(s["fds"] for s in samples) <= baseline["fds"] + 2 * CLIENTS + 16, samples
     assert after["fds"] <= baseline["fds"] + 5, (baseline, after)

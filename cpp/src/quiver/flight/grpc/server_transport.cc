@@ -32,6 +32,7 @@
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <grpcpp/support/server_callback.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <chrono>
@@ -75,7 +76,10 @@ class CallExecutor {
     std::lock_guard<std::mutex> lock(mutex_);
     JoinRetired();
     tasks_.push_back(std::move(task));
-    if (tasks_.size() > idle_) {
+    // A thread that has just finished its call is as good as idle: it is only
+    // waiting for this lock. Counting it keeps the pool at the number of calls in
+    // progress even when such threads are slow to get the CPU back.
+    if (tasks_.size() > idle_ + returning_.load()) {
       threads_.emplace_back();
       auto self = std::prev(threads_.end());
       // The new thread waits for this lock before it can look at `self`.
@@ -101,6 +105,9 @@ class CallExecutor {
   using ThreadSlot = std::list<std::thread>::iterator;
 
   void Work(ThreadSlot self) {
+    // Named, so that tools (top -H, /proc/PID/task/*/comm, the load test) can tell
+    // handler threads from gRPC's own.
+    pthread_setname_np(pthread_self(), "quiver-handler");
     std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
       ++idle_;
@@ -118,7 +125,9 @@ class CallExecutor {
       lock.unlock();
       task();
       task = nullptr;
+      returning_.fetch_add(1);
       lock.lock();
+      returning_.fetch_sub(1);
     }
   }
 
@@ -138,6 +147,7 @@ class CallExecutor {
   std::list<std::thread> threads_;
   std::vector<ThreadSlot> retired_;
   size_t idle_ = 0;
+  std::atomic<size_t> returning_{0};  // finished a task, waiting for mutex_ to take the next
   bool stopping_ = false;
 };
 
