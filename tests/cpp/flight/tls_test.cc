@@ -56,6 +56,7 @@ class TlsTest : public ::testing::Test {
   void TearDown() override { EXPECT_OK(server_.Shutdown()); }
 
   Result<FlightInfo> Call(const FlightClientOptions& options, std::optional<Location> location = std::nullopt) {
+    if (!location.has_value() && !location_.has_value()) return Status::Invalid("the test server did not start");
     QUIVER_ASSIGN_OR_RAISE(auto client, FlightClient::Connect(location.value_or(*location_), options));
     return client->GetFlightInfo(FlightDescriptor::Command("who"));
   }
@@ -116,6 +117,7 @@ TEST_F(TlsTest, MutualTlsGivesThePeerIdentity) {
 
 TEST_F(TlsTest, PlaintextClientCannotTalkToATlsServer) {
   StartServer(false);
+  ASSERT_TRUE(location_.has_value()) << "the test server did not start";
   ASSERT_OK_AND_ASSIGN(Location plain, Location::ForGrpcTcp("127.0.0.1", location_->port()));
   ExpectUnavailable(Call(FlightClientOptions{}, plain));
 }
