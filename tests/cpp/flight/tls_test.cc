@@ -17,6 +17,7 @@
 namespace quiver::flight {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 std::string ReadFixture(const std::string& name) {
@@ -150,53 +151,49 @@ TEST(TlsMaterialTest, ServerGoodMaterialStillStarts) {
 }
 
 TEST(TlsMaterialTest, ServerRefusesFileNamesForItsCertificateAndKey) {
-  Status status = InitTlsServer({"/etc/quiver/server.pem", "/etc/quiver/server.key"});
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("the certificate of tls_certificates[0] holds no PEM certificate"));
-  EXPECT_THAT(status.message(), HasSubstr("looks like a file name"));
-  status = InitTlsServer({ReadFixture("server.pem"), "server.key"});
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("the private key of tls_certificates[0] holds no PEM private key"));
+  EXPECT_THAT(InitTlsServer({"/etc/quiver/server.pem", "/etc/quiver/server.key"}),
+              StatusIs(StatusCode::Invalid,
+                       AllOf(HasSubstr("the certificate of tls_certificates[0] holds no PEM certificate"),
+                             HasSubstr("looks like a file name"))));
+  EXPECT_THAT(InitTlsServer({ReadFixture("server.pem"), "server.key"}),
+              StatusIs(StatusCode::Invalid,
+                       HasSubstr("the private key of tls_certificates[0] holds no PEM private key")));
 }
 
 TEST(TlsMaterialTest, ServerRefusesACertificateAndKeySwapped) {
-  Status status = InitTlsServer({ReadFixture("server.key"), ReadFixture("server.pem")});
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("holds a private key, not a certificate (are the certificate and key swapped?)"));
+  EXPECT_THAT(InitTlsServer({ReadFixture("server.key"), ReadFixture("server.pem")}),
+              StatusIs(StatusCode::Invalid,
+                       HasSubstr("holds a private key, not a certificate (are the certificate and key swapped?)")));
 }
 
 TEST(TlsMaterialTest, ServerRefusesAKeyOfAnotherCertificate) {
-  Status status = InitTlsServer({ReadFixture("server.pem"), ReadFixture("client.key")});
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("the private key of tls_certificates[0] is not the private key of the "
-                                          "first certificate in the certificate of tls_certificates[0]"));
+  EXPECT_THAT(InitTlsServer({ReadFixture("server.pem"), ReadFixture("client.key")}),
+              StatusIs(StatusCode::Invalid, HasSubstr("the private key of tls_certificates[0] is not the private key "
+                                                      "of the first certificate in the certificate of "
+                                                      "tls_certificates[0]")));
 }
 
 TEST(TlsMaterialTest, ServerRefusesACorruptCertificate) {
-  Status status = InitTlsServer({Truncated(ReadFixture("server.pem")), ReadFixture("server.key")});
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("certificate 1 of 1 in the certificate of tls_certificates[0] cannot be read"));
+  EXPECT_THAT(InitTlsServer({Truncated(ReadFixture("server.pem")), ReadFixture("server.key")}),
+              StatusIs(StatusCode::Invalid,
+                       HasSubstr("certificate 1 of 1 in the certificate of tls_certificates[0] cannot be read")));
   // A chain: the second certificate is the broken one.
-  status = InitTlsServer({ReadFixture("server.pem") + Truncated(ReadFixture("ca.pem")), ReadFixture("server.key")});
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("certificate 2 of 2"));
+  EXPECT_THAT(InitTlsServer({ReadFixture("server.pem") + Truncated(ReadFixture("ca.pem")), ReadFixture("server.key")}),
+              StatusIs(StatusCode::Invalid, HasSubstr("certificate 2 of 2")));
 }
 
 TEST(TlsMaterialTest, ServerRefusesAPassphraseProtectedKey) {
-  Status status = InitTlsServer({ReadFixture("server.pem"), ReadFixture("server-encrypted.key")});
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("is protected by a passphrase"));
-  EXPECT_THAT(status.message(), HasSubstr("openssl pkey"));
+  EXPECT_THAT(InitTlsServer({ReadFixture("server.pem"), ReadFixture("server-encrypted.key")}),
+              StatusIs(StatusCode::Invalid,
+                       AllOf(HasSubstr("is protected by a passphrase"), HasSubstr("openssl pkey"))));
 }
 
 TEST(TlsMaterialTest, ServerVerifyingClientsNeedsValidRoots) {
   const CertKeyPair pair{ReadFixture("server.pem"), ReadFixture("server.key")};
-  Status status = InitTlsServer(pair, true, "");
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("verify_client needs root_certificates"));
-  status = InitTlsServer(pair, true, "ca.pem");
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("root_certificates holds no PEM certificate"));
+  EXPECT_THAT(InitTlsServer(pair, true, ""),
+              StatusIs(StatusCode::Invalid, HasSubstr("verify_client needs root_certificates")));
+  EXPECT_THAT(InitTlsServer(pair, true, "ca.pem"),
+              StatusIs(StatusCode::Invalid, HasSubstr("root_certificates holds no PEM certificate")));
 }
 
 Status ConnectTls(const FlightClientOptions& options) {
@@ -207,25 +204,23 @@ Status ConnectTls(const FlightClientOptions& options) {
 TEST(TlsMaterialTest, ClientRefusesRootsThatAreNotCertificates) {
   FlightClientOptions options;
   options.tls_root_certs = "garbage";
-  Status status = ConnectTls(options);
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("tls_root_certs holds no PEM certificate"));
+  EXPECT_THAT(ConnectTls(options),
+              StatusIs(StatusCode::Invalid, HasSubstr("tls_root_certs holds no PEM certificate")));
   options.tls_root_certs = Truncated(ReadFixture("ca.pem"));
-  status = ConnectTls(options);
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("certificate 1 of 1 in tls_root_certs cannot be read"));
+  EXPECT_THAT(ConnectTls(options),
+              StatusIs(StatusCode::Invalid, HasSubstr("certificate 1 of 1 in tls_root_certs cannot be read")));
 }
 
 TEST(TlsMaterialTest, ClientIdentityNeedsAMatchingCertificateAndKey) {
   FlightClientOptions options;
   options.cert_chain = ReadFixture("client.pem");
-  Status status = ConnectTls(options);
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("needs both cert_chain and private_key; only cert_chain was given"));
+  EXPECT_THAT(ConnectTls(options),
+              StatusIs(StatusCode::Invalid,
+                       HasSubstr("needs both cert_chain and private_key; only cert_chain was given")));
   options.private_key = ReadFixture("server.key");
-  status = ConnectTls(options);
-  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
-  EXPECT_THAT(status.message(), HasSubstr("private_key is not the private key of the first certificate in cert_chain"));
+  EXPECT_THAT(ConnectTls(options),
+              StatusIs(StatusCode::Invalid,
+                       HasSubstr("private_key is not the private key of the first certificate in cert_chain")));
   options.private_key = ReadFixture("client.key");
   EXPECT_OK(ConnectTls(options));
 }
