@@ -319,32 +319,51 @@ bool OnMainThread() {
   return PyThread_get_thread_ident() == main_thread_id;
 }
 
-/// Waits, with the GIL released, until the client stream can give its next chunk
-/// (or, with `for_schema`, its schema) without waiting on the server. On the main
-/// thread it waits in 50 ms steps and looks for signals in between, so that Ctrl-C
-/// is not held up by a silent server: a signal handler that raises
-/// (KeyboardInterrupt) cancels the call, and its exception propagates. Elsewhere
-/// signals are never handled, and the read that follows simply waits.
-void AwaitClientStream(FlightStreamReader& reader, bool for_schema) {
+constexpr std::chrono::milliseconds kSignalCheckInterval{50};
+
+/// After a wait that timed out on the main thread: runs the signal handlers; one
+/// that raised (KeyboardInterrupt) cancels the call, and its exception propagates.
+void RaiseIfInterrupted(FlightStreamReader& reader) {
+  if (PyErr_CheckSignals() != 0) {
+    reader.Cancel();
+    throw nb::python_error();
+  }
+}
+
+/// Waits, with the GIL released, until the client stream has its schema. On the
+/// main thread it waits in 50 ms steps and looks for signals in between, so that
+/// Ctrl-C is not held up by a silent server. Elsewhere signals are never handled,
+/// and the read that follows simply waits.
+void AwaitClientSchema(FlightStreamReader& reader) {
   if (!OnMainThread()) return;
-  constexpr std::chrono::milliseconds kSignalCheckInterval{50};
   while (true) {
     Result<bool> ready = false;
     {
       nb::gil_scoped_release release;
-      ready = for_schema ? reader.WaitForSchema(kSignalCheckInterval) : reader.WaitForNext(kSignalCheckInterval);
+      ready = reader.WaitForSchema(kSignalCheckInterval);
     }
     if (Unwrap(std::move(ready))) return;
-    if (PyErr_CheckSignals() != 0) {
-      reader.Cancel();
-      throw nb::python_error();
-    }
+    RaiseIfInterrupted(reader);
   }
 }
 
+/// The next chunk of a client stream (StopIteration at its end), interruptible on
+/// the main thread as above. A chunk at hand is read in the same release of the
+/// GIL as the wait, so a fast stream pays nothing for being interruptible.
 nb::object ReadClientChunk(FlightStreamReader& reader) {
-  AwaitClientStream(reader, /*for_schema=*/false);
-  return ReadChunk(reader);
+  const bool interruptible = OnMainThread();
+  while (true) {
+    std::optional<FlightStreamChunk> chunk;
+    {
+      nb::gil_scoped_release release;
+      if (!interruptible || Unwrap(reader.WaitForNext(kSignalCheckInterval))) chunk = Unwrap(reader.Next());
+    }
+    if (chunk.has_value()) {
+      if (chunk->end()) throw nb::stop_iteration();
+      return ChunkObject(*chunk);
+    }
+    RaiseIfInterrupted(reader);
+  }
 }
 
 /// `work()` (a blocking read) with the GIL released. On the main thread it runs on a
@@ -1217,7 +1236,7 @@ void InitFlight(nb::module_& m) {
   // --- client-side streams
   nb::class_<PyClientReader>(fm, "FlightStreamReader", "The data of a DoGet (or the responses of a DoExchange).")
       .def_prop_ro("schema", [](PyClientReader& r) {
-        AwaitClientStream(*r.reader, /*for_schema=*/true);
+        AwaitClientSchema(*r.reader);
         return ReaderSchema(*r.reader);
       })
       .def("read_chunk", [](PyClientReader& r) { return ReadClientChunk(*r.reader); },
@@ -1234,7 +1253,7 @@ void InitFlight(nb::module_& m) {
       .def("__iter__", [](nb::handle self) { return nb::borrow(self); })
       .def("__next__", [](PyClientReader& r) { return ReadClientChunk(*r.reader); })
       .def("to_reader", [](PyClientReader& r) {
-        AwaitClientStream(*r.reader, /*for_schema=*/true);
+        AwaitClientSchema(*r.reader);
         SchemaPtr schema;
         {
           nb::gil_scoped_release release;
