@@ -10,7 +10,8 @@ S3  mTLS: no / foreign / expired client certificate refused; the valid one's ide
     reaches the handler and the middleware.
 S4  no password or token in the server's log (debug logging on) or the client's stderr.
 S5  extension metadata holding a pickle is never unpickled.
-S6  null slots and padding bytes are zero on the wire, however dirty the source buffers.
+S6  null slots and padding bytes are zero on the wire, and the bytes a string column holds
+    under its null slots stay behind, however dirty the source buffers.
 """
 
 import base64
@@ -853,6 +854,7 @@ def test_s5_extension_metadata_is_never_executed(make_server, tmp_path):
 # --- S6: zeroed null slots and padding on the wire -------------------------------------------------
 
 GARBAGE = 0xA5
+UNDER_NULL = b"SECRET"  # bytes a string column holds under its null slots
 
 
 def _dirty_batch():
@@ -876,11 +878,11 @@ def _dirty_batch():
                                    null_count=4)
     fsb = qv.Array.from_buffers(qv.binary(4), n, [validity, fixed(4, "4s", [b"abcd"] * n)], null_count=4)
     bools = qv.Array.from_buffers(qv.bool_(), n, [validity, qv.py_buffer(b"\xff" * 4)], null_count=4)
-    # utf8: null slots are empty ranges (as the spec has them); garbage lies past the last offset.
+    # utf8: the offsets of every null slot span the bytes SECRET (an array not made by a
+    # builder may have them; the writer must leave them behind); garbage lies past the end.
     offsets, data = [0], b""
     for i, ok in enumerate(valid):
-        if ok:
-            data += f"s{i}".encode()
+        data += f"s{i}".encode() if ok else UNDER_NULL
         offsets.append(len(data))
     strings = qv.Array.from_buffers(qv.utf8(), n, [validity, qv.py_buffer(struct.pack(f"<{n + 1}i", *offsets)),
                                                    qv.py_buffer(data + slack)], null_count=4)
@@ -970,6 +972,7 @@ def _check_body(meta, body, valid):
     offsets = struct.unpack(f"<{n + 1}i", buf[9])
     assert all(offsets[i] == offsets[i + 1] for i in nulls)
     assert len(buf[10]) == offsets[-1]
+    assert UNDER_NULL not in body
     list_offsets = struct.unpack(f"<{n + 1}i", buf[12])
     assert all(list_offsets[i] == list_offsets[i + 1] for i in nulls)
     return len(nulls) * 6, len(padding)
@@ -1055,7 +1058,7 @@ def test_s6_null_slots_and_padding_are_zero_on_the_wire(make_server, tmp_path):
     info = client.get_flight_info(qfl.FlightDescriptor.for_path("dirty"))
     client.close()
     stored = b"".join(p.read_bytes() for p in (served.root / "dirty").rglob("*.arrow*"))
-    assert bytes([GARBAGE]) * 2 not in stored
+    assert bytes([GARBAGE]) * 2 not in stored and UNDER_NULL not in stored
     for meta, body in _batches_of(_raw_doget_bodies(served.address, info.endpoints[0].ticket.ticket)):
         slots, pad = _check_body(meta, body, valid)
         checked_slots += slots

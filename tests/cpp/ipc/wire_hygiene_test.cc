@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "quiver/array.h"
+#include "quiver/io.h"
+#include "quiver/ipc/reader.h"
 #include "quiver/ipc/writer.h"
 #include "quiver/record_batch.h"
 #include "quiver/schema.h"
@@ -97,6 +99,59 @@ TEST(WireHygiene, NullSlotsBitmapTailsAndSlackGoOutAsZeros) {
     at += (kRows * width + 7) / 8 * 8;
   }
   EXPECT_EQ(static_cast<int64_t>(body.size()), at + 8);
+}
+
+// kRows strings: "v<i>" for valid rows, while every null slot's offsets span the
+// bytes "SECRET" (as an array not made by a builder may have them).
+template <typename Offset>
+ArrayPtr StringsWithBytesUnderNulls(const TypePtr& type) {
+  std::string bytes;
+  std::vector<Offset> offsets{0};
+  for (int64_t i = 0; i < kRows; ++i) {
+    bytes += Valid(i) ? "v" + std::to_string(i) : "SECRET";
+    offsets.push_back(static_cast<Offset>(bytes.size()));
+  }
+  auto offsets_buffer = Buffer::FromString(
+      std::string(reinterpret_cast<const char*>(offsets.data()), offsets.size() * sizeof(Offset)));
+  return MakeArray(ArrayData::Make(type, kRows, {DirtyValidity(), offsets_buffer, Buffer::FromString(bytes)}, 4));
+}
+
+RecordBatchPtr ThroughAStream(const RecordBatch& batch) {
+  auto sink = io::BufferOutputStream::Create();
+  EXPECT_TRUE(sink.ok());
+  auto writer = MakeStreamWriter(*sink, batch.schema());
+  EXPECT_TRUE(writer.ok());
+  EXPECT_TRUE((*writer)->WriteRecordBatch(batch).ok());
+  EXPECT_TRUE((*writer)->Close().ok());
+  auto bytes = (*sink)->Finish();
+  EXPECT_TRUE(bytes.ok());
+  auto reader = RecordBatchStreamReader::Open(std::make_shared<io::BufferReader>(*bytes));
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  auto batches = (*reader)->ReadAll();
+  EXPECT_TRUE(batches.ok()) << batches.status().ToString();
+  EXPECT_EQ(batches->size(), 1u);
+  return batches->empty() ? nullptr : batches->front();
+}
+
+TEST(WireHygiene, BytesUnderNullStringSlotsStayBehind) {
+  auto schema = quiver::schema({field("s", utf8()), field("b", binary()), field("l", large_utf8())});
+  auto batch = RecordBatch::Make(schema, kRows,
+                                 {StringsWithBytesUnderNulls<int32_t>(utf8()),
+                                  StringsWithBytesUnderNulls<int32_t>(binary()),
+                                  StringsWithBytesUnderNulls<int64_t>(large_utf8())});
+  for (const RecordBatchPtr& sent : {batch, batch->Slice(2, 7)}) {
+    EXPECT_EQ(Body(*sent).find("SECRET"), std::string::npos);
+    RecordBatchPtr received = ThroughAStream(*sent);
+    ASSERT_NE(received, nullptr);
+    EXPECT_TRUE(received->Equals(*sent)) << received->ToString();
+    // The null slots arrive empty.
+    const auto& strings = static_cast<const StringArray&>(*received->column(0));
+    for (int64_t i = 0; i < strings.length(); ++i) {
+      if (strings.IsNull(i)) {
+        EXPECT_EQ(strings.value_length(i), 0) << i;
+      }
+    }
+  }
 }
 
 TEST(WireHygiene, CleanArraysAreSentWithoutACopy) {

@@ -2,6 +2,7 @@
 #include "quiver/ipc/writer.h"
 
 #include <cstring>
+#include <limits>
 #include <unordered_map>
 
 #include "quiver/array.h"
@@ -281,12 +282,68 @@ class BodyCollector {
     return AddBuffer(std::move(copy));
   }
 
+  // Offsets and data of a string or binary array. A null slot whose offsets still
+  // span bytes (an array not made by a builder can have them) goes out empty, its
+  // bytes left behind, as the slots under nulls of fixed-width arrays go out as zeros.
+  // When every null slot is already empty (as builders leave them), the buffers are
+  // sent as they are.
   template <typename Offset>
   Status AddOffsetsAndData(const ArrayData& data) {
+    const uint8_t* validity = NullBits(data);
+    const auto& offsets_buf = data.buffers[1];
+    const int64_t len = data.length;
+    if (validity != nullptr && len > 0 && offsets_buf &&
+        (data.offset + len + 1) * static_cast<int64_t>(sizeof(Offset)) <= offsets_buf->size() &&
+        bit_util::BytesForBits(data.offset + len) <= data.buffers[0]->size()) {
+      const Offset* offsets = offsets_buf->data_as<Offset>() + data.offset;
+      for (int64_t i = 0; i < len; ++i) {
+        if (!bit_util::GetBit(validity, data.offset + i) && offsets[i + 1] != offsets[i]) {
+          return AddOffsetsAndDataWithoutNullBytes<Offset>(data, validity, offsets);
+        }
+      }
+    }
     Offset first, last;
     QUIVER_RETURN_NOT_OK(AddOffsets<Offset>(data, &first, &last));
     if (last < first) return Status::Invalid("offsets decrease: first ", first, " > last ", last);
     return AddRange(data.buffers[2], first, last - first);
+  }
+
+  // The copy AddOffsetsAndData makes when bytes lie under nulls: the valid slots'
+  // bytes packed together, with offsets from zero that give every null slot length 0.
+  template <typename Offset>
+  Status AddOffsetsAndDataWithoutNullBytes(const ArrayData& data, const uint8_t* validity, const Offset* offsets) {
+    const int64_t len = data.length;
+    const auto& values = data.buffers[2];
+    const int64_t values_size = values ? values->size() : 0;
+    int64_t total = 0;
+    for (int64_t i = 0; i < len; ++i) {
+      if (!bit_util::GetBit(validity, data.offset + i)) continue;
+      if (offsets[i] < 0 || offsets[i + 1] < offsets[i] || offsets[i + 1] > values_size) {
+        return Status::Invalid("offsets of slot ", i, " ([", offsets[i], ", ", offsets[i + 1],
+                               ")) fall outside the data buffer of ", values_size, " bytes");
+      }
+      total += offsets[i + 1] - offsets[i];
+    }
+    if (total > static_cast<int64_t>(std::numeric_limits<Offset>::max())) {
+      return Status::CapacityError("the array's valid values hold ", total, " bytes, more than its offsets can address");
+    }
+    QUIVER_ASSIGN_OR_RAISE(auto new_offsets, AllocateBuffer((len + 1) * static_cast<int64_t>(sizeof(Offset)),
+                                                            options_.pool));
+    QUIVER_ASSIGN_OR_RAISE(auto new_values, AllocateBuffer(total, options_.pool));
+    Offset* out_offsets = new_offsets->template mutable_data_as<Offset>();
+    uint8_t* out = new_values->mutable_data();
+    Offset at = 0;
+    out_offsets[0] = 0;
+    for (int64_t i = 0; i < len; ++i) {
+      if (bit_util::GetBit(validity, data.offset + i)) {
+        const Offset size = offsets[i + 1] - offsets[i];
+        if (size > 0) std::memcpy(out + at, values->data() + offsets[i], static_cast<size_t>(size));
+        at += size;
+      }
+      out_offsets[i + 1] = at;
+    }
+    QUIVER_RETURN_NOT_OK(AddBuffer(std::move(new_offsets)));
+    return AddBuffer(std::move(new_values));
   }
 
   template <typename Offset>
