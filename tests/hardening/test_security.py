@@ -10,8 +10,8 @@ S3  mTLS: no / foreign / expired client certificate refused; the valid one's ide
     reaches the handler and the middleware.
 S4  no password or token in the server's log (debug logging on) or the client's stderr.
 S5  extension metadata holding a pickle is never unpickled.
-S6  null slots and padding bytes are zero on the wire, and the bytes a string column holds
-    under its null slots stay behind, however dirty the source buffers.
+S6  null slots and padding bytes are zero on the wire, and what a string or list column
+    holds under its null slots stays behind, however dirty the source buffers.
 """
 
 import base64
@@ -855,6 +855,7 @@ def test_s5_extension_metadata_is_never_executed(make_server, tmp_path):
 
 GARBAGE = 0xA5
 UNDER_NULL = b"SECRET"  # bytes a string column holds under its null slots
+SECRET_VALUE = 0x5EC4E75EC4E75EC4  # the child value a list column holds under each null slot
 
 
 def _dirty_batch():
@@ -886,11 +887,13 @@ def _dirty_batch():
         offsets.append(len(data))
     strings = qv.Array.from_buffers(qv.utf8(), n, [validity, qv.py_buffer(struct.pack(f"<{n + 1}i", *offsets)),
                                                    qv.py_buffer(data + slack)], null_count=4)
-    child_values = qv.py_buffer(struct.pack(f"<{n}q", *range(100, 100 + n)) + slack)
+    # list<int64>: each slot one child value; under a null slot, SECRET_VALUE.
+    child_values = qv.py_buffer(struct.pack(f"<{n}q", *[100 + i if ok else SECRET_VALUE for i, ok in enumerate(valid)])
+                                + slack)
     child = qv.Array.from_buffers(qv.int64(), n, [None, child_values], null_count=0)
     list_offsets = [0]
     for i, ok in enumerate(valid):
-        list_offsets.append(list_offsets[-1] + (1 if ok else 0))
+        list_offsets.append(list_offsets[-1] + 1)
     lists = qv.Array.from_buffers(qv.list_(qv.int64()), n,
                                   [validity, qv.py_buffer(struct.pack(f"<{n + 1}i", *list_offsets))], null_count=4,
                                   children=[child.slice(0, list_offsets[-1])])
@@ -972,7 +975,7 @@ def _check_body(meta, body, valid):
     offsets = struct.unpack(f"<{n + 1}i", buf[9])
     assert all(offsets[i] == offsets[i + 1] for i in nulls)
     assert len(buf[10]) == offsets[-1]
-    assert UNDER_NULL not in body
+    assert UNDER_NULL not in body and struct.pack("<q", SECRET_VALUE) not in body
     list_offsets = struct.unpack(f"<{n + 1}i", buf[12])
     assert all(list_offsets[i] == list_offsets[i + 1] for i in nulls)
     return len(nulls) * 6, len(padding)
@@ -1059,6 +1062,7 @@ def test_s6_null_slots_and_padding_are_zero_on_the_wire(make_server, tmp_path):
     client.close()
     stored = b"".join(p.read_bytes() for p in (served.root / "dirty").rglob("*.arrow*"))
     assert bytes([GARBAGE]) * 2 not in stored and UNDER_NULL not in stored
+    assert struct.pack("<q", SECRET_VALUE) not in stored
     for meta, body in _batches_of(_raw_doget_bodies(served.address, info.endpoints[0].ticket.ticket)):
         slots, pad = _check_body(meta, body, valid)
         checked_slots += slots

@@ -154,6 +154,42 @@ TEST(WireHygiene, BytesUnderNullStringSlotsStayBehind) {
   }
 }
 
+constexpr int64_t kSecretValue = 0x5EC4E75EC4E75EC4;
+
+// kRows lists of int64: [i, i] for valid rows, while every null slot's offsets span
+// two kSecretValue child values.
+ArrayPtr ListsWithValuesUnderNulls() {
+  std::vector<int64_t> values;
+  std::vector<int32_t> offsets{0};
+  for (int64_t i = 0; i < kRows; ++i) {
+    const int64_t v = Valid(i) ? i : kSecretValue;
+    values.insert(values.end(), {v, v});
+    offsets.push_back(static_cast<int32_t>(values.size()));
+  }
+  auto child = MakeArray(ArrayData::Make(int64(), static_cast<int64_t>(values.size()),
+                                         {nullptr, Buffer::FromString(std::string(
+                                                       reinterpret_cast<const char*>(values.data()),
+                                                       values.size() * sizeof(int64_t)))},
+                                         0));
+  auto offsets_buffer = Buffer::FromString(
+      std::string(reinterpret_cast<const char*>(offsets.data()), offsets.size() * sizeof(int32_t)));
+  auto data = ArrayData::Make(list(int64()), kRows, {DirtyValidity(), offsets_buffer}, 4);
+  data->child_data.push_back(child->data());
+  return MakeArray(data);
+}
+
+TEST(WireHygiene, ValuesUnderNullListSlotsStayBehind) {
+  auto batch = RecordBatch::Make(quiver::schema({field("l", list(int64()))}), kRows, {ListsWithValuesUnderNulls()});
+  const std::string secret(reinterpret_cast<const char*>(&kSecretValue), sizeof(kSecretValue));
+  for (const RecordBatchPtr& sent : {batch, batch->Slice(2, 7)}) {
+    EXPECT_EQ(Body(*sent).find(secret), std::string::npos);
+    RecordBatchPtr received = ThroughAStream(*sent);
+    ASSERT_NE(received, nullptr);
+    EXPECT_TRUE(received->Equals(*sent)) << received->ToString();
+    EXPECT_EQ(received->column(0)->data()->child_data[0]->length, 2 * (sent->num_rows() - sent->column(0)->null_count()));
+  }
+}
+
 TEST(WireHygiene, CleanArraysAreSentWithoutACopy) {
   // Builders leave zeros under nulls: the writer then sends views of the array's own buffers.
   std::string values(static_cast<size_t>(kRows * 8), '\0');

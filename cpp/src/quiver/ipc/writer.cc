@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "quiver/array.h"
+#include "quiver/concatenate.h"
 #include "quiver/ipc/compression.h"
 #include "quiver/ipc/metadata_internal.h"
 
@@ -282,25 +283,34 @@ class BodyCollector {
     return AddBuffer(std::move(copy));
   }
 
-  // Offsets and data of a string or binary array. A null slot whose offsets still
-  // span bytes (an array not made by a builder can have them) goes out empty, its
-  // bytes left behind, as the slots under nulls of fixed-width arrays go out as zeros.
-  // When every null slot is already empty (as builders leave them), the buffers are
-  // sent as they are.
+  // The offsets of a string, binary, list or map array (from its first slot) when a
+  // null slot among them still spans values (an array not made by a builder can have
+  // them); null when every null slot is empty, as builders leave them.
   template <typename Offset>
-  Status AddOffsetsAndData(const ArrayData& data) {
+  static const Offset* OffsetsWithValuesUnderNulls(const ArrayData& data) {
     const uint8_t* validity = NullBits(data);
     const auto& offsets_buf = data.buffers[1];
     const int64_t len = data.length;
-    if (validity != nullptr && len > 0 && offsets_buf &&
-        (data.offset + len + 1) * static_cast<int64_t>(sizeof(Offset)) <= offsets_buf->size() &&
-        bit_util::BytesForBits(data.offset + len) <= data.buffers[0]->size()) {
-      const Offset* offsets = offsets_buf->data_as<Offset>() + data.offset;
-      for (int64_t i = 0; i < len; ++i) {
-        if (!bit_util::GetBit(validity, data.offset + i) && offsets[i + 1] != offsets[i]) {
-          return AddOffsetsAndDataWithoutNullBytes<Offset>(data, validity, offsets);
-        }
-      }
+    if (validity == nullptr || len == 0 || !offsets_buf ||
+        (data.offset + len + 1) * static_cast<int64_t>(sizeof(Offset)) > offsets_buf->size() ||
+        bit_util::BytesForBits(data.offset + len) > data.buffers[0]->size()) {
+      return nullptr;
+    }
+    const Offset* offsets = offsets_buf->data_as<Offset>() + data.offset;
+    for (int64_t i = 0; i < len; ++i) {
+      if (!bit_util::GetBit(validity, data.offset + i) && offsets[i + 1] != offsets[i]) return offsets;
+    }
+    return nullptr;
+  }
+
+  // Offsets and data of a string or binary array. A null slot whose offsets still
+  // span bytes goes out empty, its bytes left behind, as the slots under nulls of
+  // fixed-width arrays go out as zeros. When every null slot is already empty, the
+  // buffers are sent as they are.
+  template <typename Offset>
+  Status AddOffsetsAndData(const ArrayData& data) {
+    if (const Offset* offsets = OffsetsWithValuesUnderNulls<Offset>(data)) {
+      return AddOffsetsAndDataWithoutNullBytes<Offset>(data, NullBits(data), offsets);
     }
     Offset first, last;
     QUIVER_RETURN_NOT_OK(AddOffsets<Offset>(data, &first, &last));
@@ -346,12 +356,66 @@ class BodyCollector {
     return AddBuffer(std::move(new_values));
   }
 
+  // Offsets and child of a list or map array; a null slot whose offsets still span
+  // child values goes out empty, as for strings.
   template <typename Offset>
   Status AddListOffsetsAndChild(const ArrayData& data, int depth) {
+    if (const Offset* offsets = OffsetsWithValuesUnderNulls<Offset>(data)) {
+      return AddListWithoutValuesUnderNulls<Offset>(data, NullBits(data), offsets, depth);
+    }
     Offset first, last;
     QUIVER_RETURN_NOT_OK(AddOffsets<Offset>(data, &first, &last));
     if (last < first) return Status::Invalid("list offsets decrease: first ", first, " > last ", last);
     return AddArray(*data.child_data[0]->Slice(first, last - first), depth + 1);
+  }
+
+  // The copy AddListOffsetsAndChild makes when values lie under nulls: the child
+  // holds the valid slots' values only (runs of adjacent slots taken as one slice),
+  // and every null slot is empty.
+  template <typename Offset>
+  Status AddListWithoutValuesUnderNulls(const ArrayData& data, const uint8_t* validity, const Offset* offsets,
+                                        int depth) {
+    const int64_t len = data.length;
+    const ArrayData& child = *data.child_data[0];
+    QUIVER_ASSIGN_OR_RAISE(auto new_offsets, AllocateBuffer((len + 1) * static_cast<int64_t>(sizeof(Offset)),
+                                                            options_.pool));
+    Offset* out = new_offsets->template mutable_data_as<Offset>();
+    out[0] = 0;
+    ArrayVector pieces;
+    int64_t run_start = 0, run_end = 0;  // child values [run_start, run_end) not yet in pieces
+    auto flush = [&] {
+      if (run_end > run_start) pieces.push_back(MakeArray(child.Slice(run_start, run_end - run_start)));
+    };
+    int64_t at = 0;
+    for (int64_t i = 0; i < len; ++i) {
+      if (bit_util::GetBit(validity, data.offset + i)) {
+        if (offsets[i] < 0 || offsets[i + 1] < offsets[i] || offsets[i + 1] > child.length) {
+          return Status::Invalid("offsets of list slot ", i, " ([", offsets[i], ", ", offsets[i + 1],
+                                 ")) fall outside its child of ", child.length, " values");
+        }
+        if (offsets[i] != run_end) {
+          flush();
+          run_start = offsets[i];
+        }
+        run_end = offsets[i + 1];
+        at += offsets[i + 1] - offsets[i];
+        if (at > static_cast<int64_t>(std::numeric_limits<Offset>::max())) {
+          return Status::CapacityError("the list's valid slots hold ", at, " values, more than its offsets can address");
+        }
+      }
+      out[i + 1] = static_cast<Offset>(at);
+    }
+    flush();
+    ArrayPtr packed;
+    if (pieces.empty()) {
+      packed = MakeArray(child.Slice(0, 0));
+    } else if (pieces.size() == 1) {
+      packed = pieces.front();
+    } else {
+      QUIVER_ASSIGN_OR_RAISE(packed, Concatenate(pieces, options_.pool));
+    }
+    QUIVER_RETURN_NOT_OK(AddBuffer(std::move(new_offsets)));
+    return AddArray(*packed->data(), depth + 1);
   }
 
   // Run-end encoded: write only the runs that cover the slice, with run ends rebased to it.
