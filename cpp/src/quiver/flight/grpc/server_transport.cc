@@ -76,9 +76,9 @@ class CallExecutor {
     std::lock_guard<std::mutex> lock(mutex_);
     JoinRetired();
     tasks_.push_back(std::move(task));
-    // A thread that has just finished its call is as good as idle: it is only
-    // waiting for this lock. Counting it keeps the pool at the number of calls in
-    // progress even when such threads are slow to get the CPU back.
+    // A thread finishing its call (FinishingTask) or just done with it is as good as
+    // idle: all that is left is to take this lock. Counting it keeps the pool at the
+    // number of calls in progress even when such threads are slow to get the CPU back.
     if (tasks_.size() > idle_ + returning_.load()) {
       threads_.emplace_back();
       auto self = std::prev(threads_.end());
@@ -87,6 +87,14 @@ class CallExecutor {
     } else {
       task_ready_.notify_one();
     }
+  }
+
+  // Called by a task right before its last step, a call's (non-blocking) Finish: its
+  // thread counts as free from then on, since the client may see the call end and
+  // start its next one before the thread is back in the pool.
+  void FinishingTask() {
+    returning_.fetch_add(1);
+    finishing_ = true;
   }
 
   void Shutdown() {
@@ -125,7 +133,8 @@ class CallExecutor {
       lock.unlock();
       task();
       task = nullptr;
-      returning_.fetch_add(1);
+      if (!finishing_) returning_.fetch_add(1);
+      finishing_ = false;
       lock.lock();
       returning_.fetch_sub(1);
     }
@@ -147,7 +156,8 @@ class CallExecutor {
   std::list<std::thread> threads_;
   std::vector<ThreadSlot> retired_;
   size_t idle_ = 0;
-  std::atomic<size_t> returning_{0};  // finished a task, waiting for mutex_ to take the next
+  std::atomic<size_t> returning_{0};  // finishing or finished a task, not yet waiting for the next
+  static inline thread_local bool finishing_ = false;  // this thread's task called FinishingTask()
   bool stopping_ = false;
 };
 
@@ -410,6 +420,7 @@ class ServerCall final : public Base {
       write_idle_.wait(lock, [&] { return !write_in_flight_; });
     }
     grpc::Status final_status = ToGrpcStatus(status, context_.grpc_context());
+    executor_->FinishingTask();
     this->Finish(final_status);  // the last touch: OnDone may delete `this` from here on
   }
 
@@ -454,7 +465,9 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
     executor_->Submit([this, handler = std::move(handler)]() mutable {
       Status status = RunServerCall(server_, context_, [&] { return handler(context_); });
       handler = nullptr;
-      Finish(ToGrpcStatus(status, context_.grpc_context()));  // last touch of `this`
+      grpc::Status final_status = ToGrpcStatus(status, context_.grpc_context());
+      executor_->FinishingTask();
+      Finish(final_status);  // last touch of `this`
     });
     return this;
   }
