@@ -78,8 +78,8 @@ class ClientDataCall {
  public:
   virtual ~ClientDataCall() = default;
 
-  /// Sends one message (with `descriptor` in it when not null): queues it behind
-  /// the write in flight, waiting while the queue is full. When the stream is broken (the
+  /// Sends one message (with `descriptor` in it when not null): waits until the
+  /// previous one is written, then starts it. When the stream is broken (the
   /// server ended the call, or it was cancelled) the call's own error is returned.
   virtual Status Write(const FlightPayload& payload, const FlightDescriptor* descriptor) = 0;
   /// Half-closes the client's side. Idempotent.

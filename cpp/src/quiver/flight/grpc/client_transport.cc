@@ -1,15 +1,18 @@
 // The gRPC client transport.
 //
 // One channel per FlightClient. The data RPCs (DoGet, DoPut, DoExchange) go
-// through grpc::GenericStub with the callback API: a ClientBidiReactor of raw
-// grpc::ByteBuffers per call (GrpcClientDataCall), so FlightData is framed by
-// serialization.cc around our buffers and parsed from gRPC's slices without the
-// protobuf copies. (DoGet is server-streaming in Flight.proto; on the wire a
-// bidirectional call that sends one message and half-closes is the same thing.)
-// The reactor keeps one write in flight with a few queued behind it, and reads
-// data a few messages ahead; beyond that the application's Next() pulls, so a
-// slow reader holds back the server through gRPC flow control. DoPut's PutResults are instead read as they come and queued,
-// so that a client that never reads them cannot stall its own upload.
+// through grpc::GenericStub's asynchronous API, raw grpc::ByteBuffers in and out,
+// so FlightData is framed by serialization.cc around our buffers and parsed from
+// gRPC's slices without the protobuf copies. (DoGet is server-streaming in
+// Flight.proto; on the wire a bidirectional call that sends one message and
+// half-closes is the same thing.) Each data call has a completion queue of its
+// own, polled by the application's threads while they wait on the call
+// (GrpcClientDataCall): no gRPC thread sits between the socket and the reader,
+// so a small message costs no thread switch. One write is in flight at a time;
+// data is read a few messages ahead, beyond that the application's Next()
+// pulls, so a slow reader holds back the server through gRPC flow control.
+// DoPut's PutResults are instead read as they come and queued, so that a client
+// that never reads them cannot stall its own upload.
 //
 // Every other RPC carries small protobuf messages and uses the generated
 // synchronous stub; their result streams (ListFlights, DoAction) are read lazily.
@@ -19,6 +22,7 @@
 // FromGrpcStatus (status_internal.h) with the call's trailers.
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/completion_queue.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
@@ -26,7 +30,6 @@
 #include <grpcpp/security/tls_certificate_verifier.h>
 #include <grpcpp/security/tls_credentials_options.h>
 #include <grpcpp/support/channel_arguments.h>
-#include <grpcpp/support/client_callback.h>
 
 #include <climits>
 #include <condition_variable>
@@ -46,14 +49,9 @@ namespace quiver::flight::internal {
 
 namespace {
 
-// How many messages a data call buffers beyond the one in flight, each way:
-// enough that the application's and gRPC's threads rarely wait for each other
-// per message (each hand-off is a thread switch), few enough that a stalled
-// server pins little memory.
-constexpr size_t kQueuedWrites = 6;
-// A writer waiting for room is woken only once the queue has drained to this, so
-// it then queues several messages in one go (one thread switch per few messages).
-constexpr size_t kResumeWritesAt = 2;
+// How many data messages a call takes in ahead of the application: they arrive
+// while it waits on the call for something else (a DoExchange's writer), few
+// enough that a stalled application pins little memory.
 constexpr size_t kDataReadAhead = 4;
 
 constexpr char kDoGetMethod[] = "/arrow.flight.protocol.FlightService/DoGet";
@@ -249,21 +247,35 @@ class GrpcHandshakeStream final : public ClientHandshakeStream {
 
 enum class DataCallKind { kDoGet, kDoPut, kDoExchange };
 
-class GrpcClientDataCall final : public ClientDataCall,
-                                 public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+// One data call on gRPC's asynchronous API with a completion queue of its own,
+// driven by the application's threads: whichever thread waits on the call (for
+// a message, for room to write, for the end) polls the queue, so a message is
+// read and decoded on the thread that asked for it, as with a synchronous gRPC
+// stream, with no hand-off between threads. When two threads wait at once (a
+// DoExchange's reader and writer), one polls and the other waits to be told.
+class GrpcClientDataCall final : public ClientDataCall {
  public:
   GrpcClientDataCall(DataCallKind kind, MemoryPool* pool) : kind_(kind), pool_(pool) {}
 
   ~GrpcClientDataCall() override {
-    if (!started_) return;
-    bool finishing;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      finishing = finish_started_ || done_;
+    if (call_ != nullptr) {
+      bool finishing;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        finishing = finish_started_ || done_;
+      }
+      // Abandoned mid-call: cancel rather than wait for the server to finish.
+      if (!finishing) context_.TryCancel();
+      (void)Finish();
     }
-    // Abandoned mid-call: cancel rather than wait for the server to finish.
-    if (!finishing) context_.TryCancel();
-    (void)Finish();
+    stop_callback_ = StopCallback();
+    // Every operation has completed once Finish() has; the queue hands back what
+    // is left, then reports that it is empty and shut down.
+    completions_.Shutdown();
+    void* tag;
+    bool ok;
+    while (completions_.Next(&tag, &ok)) {
+    }
   }
 
   grpc::ClientContext* context() { return &context_; }
@@ -272,63 +284,51 @@ class GrpcClientDataCall final : public ClientDataCall,
   void Start(grpc::GenericStub* stub, const char* method, std::optional<grpc::ByteBuffer> ticket,
              const StopToken& stop_token, std::unique_ptr<ClientCallMiddleware> middleware) {
     middleware_ = std::move(middleware);
-    stub->PrepareBidiStreamingCall(&context_, method, grpc::StubOptions(), this);
-    // The hold keeps OnDone away while the application may still start reads or
-    // writes from its own threads; Finish() releases it.
-    AddHold();
-    started_ = true;
+    // A DoGet's headers leave with its ticket in one batch. (Only there: a
+    // DoExchange may read before it writes, and its headers must not wait.)
+    if (ticket.has_value()) context_.set_initial_metadata_corked(true);
+    std::lock_guard<std::mutex> lock(mutex_);
+    call_ = stub->PrepareCall(&context_, method, &completions_);
+    call_->StartCall(TagOf(Op::kWrite));
+    // Uncorked, the headers go out as an operation of gRPC's write slot, which
+    // then takes no message until they have gone.
+    if (!ticket.has_value()) write_in_flight_ = true;
     if (ticket.has_value()) {
-      write_buffer_ = std::move(*ticket);
-      write_in_flight_ = true;
       writes_done_ = true;
-      StartWriteLast(&write_buffer_, grpc::WriteOptions());
+      write_in_flight_ = true;
+      call_->WriteLast(*ticket, grpc::WriteOptions(), TagOf(Op::kWrite));
     }
-    read_in_flight_ = true;
-    StartRead(&read_buffer_);
-    StartCall();
+    StartReadLocked();
     stop_callback_ = stop_token.OnStop([this] { context_.TryCancel(); });
   }
 
   // --- ClientDataCall ---
 
   Status Write(const FlightPayload& payload, const FlightDescriptor* descriptor) override {
-    // Framed before waiting, so the next message is ready while the last one is written.
+    // Framed before waiting, so the message is ready the moment the last one is written.
     QUIVER_ASSIGN_OR_RAISE(grpc::ByteBuffer message, SerializeFlightData(payload, descriptor));
-    bool start = false;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      // Queued behind the write in flight, a few deep: the caller waits only when
-      // the queue is full (or the stream broke).
-      write_idle_.wait(lock, [&] { return queued_writes_.size() < kQueuedWrites || write_failed_ || cancelled_; });
-      if (cancelled_) return CancelledByClient();
-      if (writes_done_ && !finish_started_) {
-        return Status::Invalid("cannot write after DoneWriting or Close");
-      }
-      if (write_failed_ || finish_started_) {
-        lock.unlock();
-        return BrokenStreamStatus();
-      }
-      if (write_in_flight_) {
-        queued_writes_.push_back(std::move(message));
-      } else {
-        write_buffer_ = std::move(message);
-        write_in_flight_ = true;
-        start = true;
-      }
+    std::unique_lock<std::mutex> lock(mutex_);
+    // gRPC takes one write at a time: this one goes once the last one is written.
+    WaitLocked(lock, [&] { return !write_in_flight_ || cancelled_; });
+    if (cancelled_) return CancelledByClient();
+    if (writes_done_ && !finish_started_) {
+      return Status::Invalid("cannot write after DoneWriting or Close");
     }
-    if (start) StartWrite(&write_buffer_);
+    if (write_failed_ || finish_started_) {
+      lock.unlock();
+      return BrokenStreamStatus();
+    }
+    write_in_flight_ = true;
+    // gRPC takes its own reference to the message's slices: nothing is copied.
+    call_->Write(message, TagOf(Op::kWrite));
     return Status::OK();
   }
 
   Status WritesDone() override {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      write_idle_.wait(lock, [&] { return !write_in_flight_; });
-      if (writes_done_ || write_failed_ || finish_started_ || cancelled_) return Status::OK();
-      writes_done_ = true;
-      write_in_flight_ = true;
-    }
-    StartWritesDone();
+    std::unique_lock<std::mutex> lock(mutex_);
+    WaitLocked(lock, [&] { return !write_in_flight_; });
+    if (writes_done_ || write_failed_ || finish_started_ || cancelled_) return Status::OK();
+    StartWritesDoneLocked();
     return Status::OK();
   }
 
@@ -341,7 +341,7 @@ class GrpcClientDataCall final : public ClientDataCall,
 
   bool WaitReadable(std::chrono::milliseconds timeout) override {
     std::unique_lock<std::mutex> lock(mutex_);
-    return message_ready_.wait_for(lock, timeout, [&] { return ReadableLocked(); });
+    return WaitLocked(lock, [&] { return ReadableLocked(); }, std::chrono::system_clock::now() + timeout);
   }
 
   Result<std::optional<std::shared_ptr<Buffer>>> ReadPutResult() override {
@@ -352,35 +352,23 @@ class GrpcClientDataCall final : public ClientDataCall,
   }
 
   Status Finish() override {
-    bool half_close = false;
-    bool start_read = false;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      if (finish_started_) {
-        done_cv_.wait(lock, [&] { return done_; });
-        return final_status_;
-      }
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!finish_started_) {
       finish_started_ = true;
-      write_idle_.wait(lock, [&] { return !write_in_flight_; });
-      half_close = !writes_done_ && !write_failed_;
-      if (half_close) {
-        writes_done_ = true;
-        write_in_flight_ = true;
-      }
       // Unread data is dropped so the server can finish writing; PutResults stay readable.
       draining_ = true;
       if (kind_ != DataCallKind::kDoPut) received_.clear();
-      start_read = !reads_finished_ && !read_in_flight_;
-      if (start_read) read_in_flight_ = true;
+      WaitLocked(lock, [&] { return !write_in_flight_; });
+      if (!writes_done_ && !write_failed_) StartWritesDoneLocked();
+      if (!reads_finished_ && !read_in_flight_) StartReadLocked();
+      // gRPC collects the status once the server's messages have all been read.
+      WaitLocked(lock, [&] { return reads_finished_ && !read_in_flight_; });
+      call_->Finish(&grpc_status_, TagOf(Op::kFinish));
     }
-    if (half_close) StartWritesDone();
-    if (start_read) StartRead(&read_buffer_);
-    RemoveHold();
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_cv_.wait(lock, [&] { return done_; });
+    WaitLocked(lock, [&] { return done_; });
     if (middleware_ != nullptr) {
-      // Here rather than in OnDone: middleware runs on the application's thread
-      // (the one that finished the call), never on one of gRPC's.
+      // Middleware runs on the application's thread that finished the call (once,
+      // however many threads finish it).
       lock.unlock();
       middleware_->Complete(initial_headers_, trailers_, final_status_);
       lock.lock();
@@ -395,9 +383,9 @@ class GrpcClientDataCall final : public ClientDataCall,
       std::lock_guard<std::mutex> lock(mutex_);
       cancelled_ = true;
       if (kind_ != DataCallKind::kDoPut) received_.clear();
-      message_ready_.notify_all();
-      write_idle_.notify_all();
+      polled_.notify_all();
     }
+    // Every operation in flight completes (failed), which wakes the polling thread.
     context_.TryCancel();
   }
 
@@ -406,83 +394,94 @@ class GrpcClientDataCall final : public ClientDataCall,
     return headers_;
   }
 
-  // --- Reactions (gRPC threads) ---
-
-  void OnReadInitialMetadataDone(bool ok) override {
-    if (!ok) return;
-    std::lock_guard<std::mutex> lock(mutex_);
-    headers_ = ToCallHeaders(context_.GetServerInitialMetadata());
-    initial_headers_ = headers_;
-  }
-
-  void OnReadDone(bool ok) override {
-    bool restart = false;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      read_in_flight_ = false;
-      if (!ok) {
-        reads_finished_ = true;
-      } else if (draining_ && kind_ != DataCallKind::kDoPut) {
-        restart = true;  // discarded
-      } else {
-        received_.push_back(std::move(read_buffer_));
-        read_buffer_.Clear();
-        // PutResults are small and read eagerly; data is read a few messages
-        // ahead of the application, then waits for it (flow control).
-        restart = kind_ == DataCallKind::kDoPut || received_.size() < kDataReadAhead;
-      }
-      if (restart) read_in_flight_ = true;
-      message_ready_.notify_all();
-    }
-    if (restart) StartRead(&read_buffer_);
-  }
-
-  // Starts the next queued write, if any; WritesDone/Finish wait until the queue
-  // has drained (write_in_flight_ stays set until then) before half-closing.
-  void OnWriteDone(bool ok) override {
-    bool start = false;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!ok) {
-        write_failed_ = true;
-        queued_writes_.clear();
-      } else if (!queued_writes_.empty()) {
-        write_buffer_ = std::move(queued_writes_.front());
-        queued_writes_.pop_front();
-        start = true;
-      }
-      write_in_flight_ = start;
-      // Waiters: Write (for room), WritesDone and Finish (for an idle stream).
-      if (!start || queued_writes_.size() <= kResumeWritesAt) write_idle_.notify_all();
-    }
-    if (start) StartWrite(&write_buffer_);
-  }
-
-  void OnWritesDoneDone(bool ok) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    write_in_flight_ = false;
-    if (!ok) write_failed_ = true;
-    write_idle_.notify_all();
-  }
-
-  void OnDone(const grpc::Status& status) override {
-    const CallHeaders trailers = ToCallHeaders(context_.GetServerTrailingMetadata());
-    std::lock_guard<std::mutex> lock(mutex_);
-    final_status_ = FromGrpcStatus(status, context_.GetServerTrailingMetadata());
-    trailers_ = trailers;
-    for (const auto& [key, value] : trailers) headers_.emplace(key, value);
-    done_ = true;
-    reads_finished_ = true;
-    write_in_flight_ = false;
-    done_cv_.notify_all();
-    message_ready_.notify_all();
-    write_idle_.notify_all();
-  }
-
  private:
+  // The start (sending the headers) and the half-close count as writes.
+  enum class Op : intptr_t { kRead = 1, kWrite, kFinish };
+  static void* TagOf(Op op) { return reinterpret_cast<void*>(static_cast<intptr_t>(op)); }
+
   // As gRPC reports a cancelled call, so that it reads the same however it is noticed.
   static Status CancelledByClient() {
     return FromGrpcStatus(grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled by the client"), {});
+  }
+
+  // Waits until `ready()` holds, polling the call's completion queue on this
+  // thread unless another thread is already polling it, in which case this one
+  // waits to be woken after each event. False when `deadline` passed first.
+  template <typename Ready>
+  bool WaitLocked(std::unique_lock<std::mutex>& lock, Ready ready,
+                  std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max()) {
+    while (!ready()) {
+      if (polling_) {
+        if (deadline == std::chrono::system_clock::time_point::max()) {
+          polled_.wait(lock);
+        } else if (polled_.wait_until(lock, deadline) == std::cv_status::timeout) {
+          return ready();
+        }
+        continue;
+      }
+      polling_ = true;
+      lock.unlock();
+      void* tag = nullptr;
+      bool ok = false;
+      const grpc::CompletionQueue::NextStatus next = completions_.AsyncNext(&tag, &ok, deadline);
+      lock.lock();
+      polling_ = false;
+      if (next == grpc::CompletionQueue::GOT_EVENT) OnCompletionLocked(static_cast<Op>(reinterpret_cast<intptr_t>(tag)), ok);
+      // Another waiter may be ready now, or may take over the polling.
+      polled_.notify_all();
+      if (next != grpc::CompletionQueue::GOT_EVENT) return ready();
+    }
+    return true;
+  }
+
+  void OnCompletionLocked(Op op, bool ok) {
+    switch (op) {
+      case Op::kRead:
+        read_in_flight_ = false;
+        if (!initial_headers_seen_) {
+          // The first read also received the server's headers (or learned there are none).
+          initial_headers_seen_ = true;
+          headers_ = ToCallHeaders(context_.GetServerInitialMetadata());
+          initial_headers_ = headers_;
+        }
+        if (!ok) {
+          reads_finished_ = true;
+        } else if (draining_ && kind_ != DataCallKind::kDoPut) {
+          read_buffer_.Clear();  // discarded
+          StartReadLocked();
+        } else {
+          received_.push_back(std::move(read_buffer_));
+          read_buffer_.Clear();
+          // PutResults are small and read as they come; data is read a few
+          // messages ahead of the application, then waits for it (flow control).
+          if (kind_ == DataCallKind::kDoPut || received_.size() < kDataReadAhead) StartReadLocked();
+        }
+        break;
+      case Op::kWrite:
+        write_in_flight_ = false;
+        if (!ok) write_failed_ = true;
+        break;
+      case Op::kFinish: {
+        const auto& trailing = context_.GetServerTrailingMetadata();
+        final_status_ = FromGrpcStatus(grpc_status_, trailing);
+        trailers_ = ToCallHeaders(trailing);
+        for (const auto& [key, value] : trailers_) headers_.emplace(key, value);
+        done_ = true;
+        break;
+      }
+    }
+  }
+
+  void StartReadLocked() {
+    read_in_flight_ = true;
+    call_->Read(&read_buffer_, TagOf(Op::kRead));
+  }
+
+  // The half-close travels as a write: it waits for the last one and occupies the slot.
+  void StartWritesDoneLocked() {
+    writes_done_ = true;
+    write_in_flight_ = true;
+    call_->WritesDone(TagOf(Op::kWrite));
   }
 
   // Whether NextMessage() can return without waiting on the server.
@@ -490,20 +489,18 @@ class GrpcClientDataCall final : public ClientDataCall,
 
   // The next raw message; nullopt at a clean end (the call's error otherwise).
   Result<std::optional<grpc::ByteBuffer>> NextMessage() {
-    bool start_read = false;
     std::optional<grpc::ByteBuffer> message;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      message_ready_.wait(lock, [&] { return ReadableLocked(); });
+      WaitLocked(lock, [&] { return ReadableLocked(); });
       if (cancelled_ && kind_ != DataCallKind::kDoPut) return CancelledByClient();
       if (!received_.empty()) {
         message = std::move(received_.front());
         received_.pop_front();
-        start_read = !reads_finished_ && !read_in_flight_ && !finish_started_;
-        if (start_read) read_in_flight_ = true;
+        // The next message is asked for now, so that it is on its way while this one is decoded.
+        if (!reads_finished_ && !read_in_flight_ && !finish_started_) StartReadLocked();
       }
     }
-    if (start_read) StartRead(&read_buffer_);
     if (message.has_value()) return message;
     // The server ended the stream: its status says whether that was success.
     QUIVER_RETURN_NOT_OK(Finish());
@@ -518,20 +515,20 @@ class GrpcClientDataCall final : public ClientDataCall,
 
   const DataCallKind kind_;
   MemoryPool* pool_;
+  // Declared in this order so that the call goes first, then the queue (drained
+  // in the destructor), then the context they both use.
   grpc::ClientContext context_;
+  grpc::CompletionQueue completions_;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call_;
 
   mutable std::mutex mutex_;
-  std::condition_variable write_idle_;
-  std::condition_variable message_ready_;
-  std::condition_variable done_cv_;
-  bool started_ = false;
-  // Writes: one in flight, a few queued behind it.
-  grpc::ByteBuffer write_buffer_;
-  std::deque<grpc::ByteBuffer> queued_writes_;
+  std::condition_variable polled_;  // after each event a polling thread handled, and when it stops
+  bool polling_ = false;
+  // Writes (the half-close included): one in flight.
   bool write_in_flight_ = false;
   bool write_failed_ = false;
   bool writes_done_ = false;
-  // Reads.
+  // Reads: one in flight into read_buffer_, the arrived ones queued.
   grpc::ByteBuffer read_buffer_;
   bool read_in_flight_ = false;
   bool reads_finished_ = false;
@@ -541,7 +538,9 @@ class GrpcClientDataCall final : public ClientDataCall,
   bool finish_started_ = false;
   bool done_ = false;
   bool cancelled_ = false;  // by TryCancel: reads fail from then on
+  grpc::Status grpc_status_;
   Status final_status_;
+  bool initial_headers_seen_ = false;
   CallHeaders headers_;
   CallHeaders initial_headers_;
   CallHeaders trailers_;
