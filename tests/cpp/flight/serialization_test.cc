@@ -259,6 +259,16 @@ TEST(FlightDataFramingTest, AppMetadataOfTwoGibibytesIsACapacityError) {
               StatusIs(StatusCode::CapacityError, HasSubstr("cannot send a PutResult of 2147483648 bytes")));
 }
 
+TEST(FlightDataFramingTest, DescriptorOfTwoGibibytesIsACapacityError) {
+  // A descriptor owns its bytes, so this one takes 2 GiB of real memory; it is
+  // refused, by name, before anything copies them.
+  const FlightDescriptor descriptor = FlightDescriptor::Command(std::string(size_t{1} << 31, 'c'));
+  EXPECT_THAT(SerializeFlightData(PayloadOf(Bytes("m"), {}, nullptr), &descriptor),
+              StatusIs(StatusCode::CapacityError,
+                       HasSubstr("cannot serialize FlightDescriptor: the FlightDescriptor's 2147483656 bytes "
+                                 "exceed protobuf's limit of 2147483647 bytes per message")));
+}
+
 TEST(FlightDataFramingTest, ArbitraryBytesNeverCrash) {
   // Every truncation and many single-byte corruptions of a valid message, cut
   // into slices of several sizes: each parses or is refused, and what parses is

@@ -201,8 +201,30 @@ Result<Timestamp> FromProto(const google::protobuf::Timestamp& message) {
 
 // --- FlightDescriptor -------------------------------------------------------------------
 
+namespace {
+
+// The descriptor's size on the wire, computed from its fields: a descriptor too
+// big for protobuf (2 GiB and more) is refused before its bytes are copied.
+uint64_t DescriptorWireSize(const FlightDescriptor& value) {
+  using google::protobuf::io::CodedOutputStream;
+  auto bytes_field = [](size_t size) { return 1 + CodedOutputStream::VarintSize64(size) + uint64_t{size}; };
+  uint64_t size = 2;  // the type: a tag and a one-byte value
+  if (value.type == DescriptorType::CMD) size += bytes_field(value.cmd.size());
+  if (value.type == DescriptorType::PATH) {
+    for (const std::string& part : value.path) size += bytes_field(part.size());
+  }
+  return size;
+}
+
+}  // namespace
+
 Status ToProto(const FlightDescriptor& value, pb::FlightDescriptor* out) {
   out->Clear();
+  const uint64_t wire_size = DescriptorWireSize(value);
+  if (wire_size > static_cast<uint64_t>(INT_MAX)) {
+    return Status::CapacityError("the FlightDescriptor's ", wire_size, " bytes exceed protobuf's limit of ",
+                                 INT_MAX, " bytes per message");
+  }
   switch (value.type) {
     case DescriptorType::PATH:
       out->set_type(pb::FlightDescriptor::PATH);
