@@ -917,6 +917,83 @@ TEST(UploadEndTest, AnAbandonedOrCancelledUploadNeverLooksComplete) {
   EXPECT_EQ(server.failed_ends, kUploads + kCancelled);
 }
 
+// Holds every GetFlightInfo handler on its thread until released.
+class HoldingServer : public FlightServerBase {
+ public:
+  Result<FlightInfo> GetFlightInfo(ServerCallContext&, const FlightDescriptor&) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++held_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return released_; });
+    return Status::NotImplemented("held, then released");
+  }
+  Result<std::vector<ActionType>> ListActions(ServerCallContext&) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++listed_;
+    return std::vector<ActionType>{};
+  }
+  bool WaitHeld(int count) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(30), [&] { return held_ >= count; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+  int listed() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return listed_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int held_ = 0;
+  int listed_ = 0;
+  bool released_ = false;
+};
+
+TEST(HandlerThreadLimitTest, ACallBeyondTheLimitIsRefusedAsUnavailableAndRunsNoHandler) {
+  HoldingServer server;
+  FlightServerOptions options(ListenLocation(Transport::kTcp));
+  options.max_handler_threads = 2;
+  ASSERT_OK(server.Init(options));
+  ASSERT_OK_AND_ASSIGN(Location location, server.location());
+  ASSERT_OK_AND_ASSIGN(auto client, FlightClient::Connect(location));
+  std::vector<Status> held(2);
+  std::vector<std::thread> holders;
+  for (int i = 0; i < 2; ++i) {
+    holders.emplace_back([&, i] { held[i] = client->GetFlightInfo(FlightDescriptor::Path({"x"})).status(); });
+  }
+  ASSERT_TRUE(server.WaitHeld(2));
+  // Both handler threads are busy: further calls, unary and streaming, are
+  // refused at once as retryable, saying why, and no handler runs for them.
+  const std::string why = "the server is handling its maximum of 2 calls at once";
+  Status refused = client->ListActions().status();
+  EXPECT_THAT(refused, StatusIs(StatusCode::IOError, HasSubstr(why)));
+  ExpectFlightError(refused, FlightStatusCode::Unavailable, "");
+  ASSERT_OK_AND_ASSIGN(auto reader, client->DoGet(Ticket{"t"}));
+  Status refused_stream = reader->Next().status();
+  EXPECT_THAT(refused_stream, StatusIs(StatusCode::IOError, HasSubstr(why)));
+  ExpectFlightError(refused_stream, FlightStatusCode::Unavailable, "");
+  EXPECT_EQ(server.listed(), 0);
+  server.Release();
+  for (std::thread& holder : holders) holder.join();
+  for (const Status& status : held) EXPECT_THAT(status, StatusIs(StatusCode::NotImplemented, HasSubstr("released")));
+  // The threads are free again: calls are admitted.
+  EXPECT_OK(client->ListActions().status());
+  EXPECT_EQ(server.listed(), 1);
+  ASSERT_OK(server.Shutdown());
+}
+
+TEST(HandlerThreadLimitTest, ANegativeLimitIsRefused) {
+  HoldingServer server;
+  FlightServerOptions options(ListenLocation(Transport::kTcp));
+  options.max_handler_threads = -1;
+  EXPECT_THAT(server.Init(options), StatusIs(StatusCode::Invalid, HasSubstr("max_handler_threads must be 0")));
+}
+
 TEST(ServerLifecycleTest, UnservableLocationsAreRefused) {
   TestServer server;
   ASSERT_OK_AND_ASSIGN(Location https, Location::Parse("https://localhost:1234"));

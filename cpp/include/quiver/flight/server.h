@@ -72,6 +72,11 @@ struct QUIVER_EXPORT FlightServerOptions {
   /// Largest message accepted from a client, in bytes; -1: no limit of ours
   /// (gRPC's hard cap of 2 GiB remains), as Apache Arrow does.
   int64_t max_receive_message_bytes = -1;
+  /// The most calls the server's handlers run at once, each on a thread of its
+  /// own; a call beyond that is refused as UNAVAILABLE (clients see
+  /// FlightUnavailableError) instead of starting another thread. 0: no limit.
+  /// The default bounds the threads a flood of calls can make the server start.
+  int max_handler_threads = 1024;
   /// gRPC channel arguments for the server, passed through as they are.
   std::vector<std::pair<std::string, std::variant<int, std::string>>> generic_options;
   /// How DoPut and DoExchange decode what clients send.

@@ -61,25 +61,34 @@ namespace quiver::flight::internal {
 
 namespace {
 
-// Runs handlers: a cached pool that grows to the number of calls in progress and
-// keeps idle threads a while for later calls. A thread idle for kIdleThreadLife
-// ends (and is joined by the next Submit), so a burst of calls does not leave its
-// threads behind for the life of the server. Shutdown() runs what was
-// submitted, then joins every thread.
+// Runs handlers: a cached pool that grows to the number of calls in progress, up
+// to FlightServerOptions::max_handler_threads, and keeps idle threads a while for
+// later calls. A thread idle for kIdleThreadLife ends (and is joined by the next
+// Submit), so a burst of calls does not leave its threads behind for the life of
+// the server. Shutdown() runs what was submitted, then joins every thread.
 class CallExecutor {
  public:
   static constexpr std::chrono::seconds kIdleThreadLife{5};
 
+  explicit CallExecutor(int max_threads) : max_threads_(max_threads > 0 ? static_cast<size_t>(max_threads) : 0) {}
   ~CallExecutor() { Shutdown(); }
 
-  void Submit(std::function<void()> task) {
+  size_t max_threads() const { return max_threads_; }
+
+  // Runs `task` on a free thread, or a new one. False, with nothing run, when
+  // every thread is busy and there are max_threads() of them: the call is then
+  // refused rather than queued, since a queued call could wait forever behind
+  // handlers that wait on the same client.
+  bool Submit(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(mutex_);
     JoinRetired();
-    tasks_.push_back(std::move(task));
     // A thread finishing its call (FinishingTask) or just done with it is as good as
     // idle: all that is left is to take this lock. Counting it keeps the pool at the
     // number of calls in progress even when such threads are slow to get the CPU back.
-    if (tasks_.size() > idle_ + returning_.load()) {
+    const bool needs_thread = tasks_.size() + 1 > idle_ + returning_.load();
+    if (needs_thread && max_threads_ > 0 && threads_.size() >= max_threads_) return false;
+    tasks_.push_back(std::move(task));
+    if (needs_thread) {
       threads_.emplace_back();
       auto self = std::prev(threads_.end());
       // The new thread waits for this lock before it can look at `self`.
@@ -87,6 +96,7 @@ class CallExecutor {
     } else {
       task_ready_.notify_one();
     }
+    return true;
   }
 
   // Called by a task right before its last step, a call's (non-blocking) Finish: its
@@ -150,6 +160,7 @@ class CallExecutor {
     retired_.clear();
   }
 
+  const size_t max_threads_;  // 0: no limit
   std::mutex mutex_;
   std::condition_variable task_ready_;
   std::deque<std::function<void()>> tasks_;
@@ -160,6 +171,15 @@ class CallExecutor {
   static inline thread_local bool finishing_ = false;  // this thread's task called FinishingTask()
   bool stopping_ = false;
 };
+
+// The answer to a call that finds every handler thread busy: UNAVAILABLE, which
+// every Flight client reports as FlightUnavailableError, a condition to retry.
+// (Not RESOURCE_EXHAUSTED: Apache Arrow's C++ client turns that into Invalid.)
+grpc::Status ServerBusyStatus(size_t max_threads) {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "the server is handling its maximum of " + std::to_string(max_threads) +
+                          " calls at once (FlightServerOptions::max_handler_threads); try again later");
+}
 
 class GrpcServerTransport;
 
@@ -264,13 +284,12 @@ class ServerCall final : public Base {
 
   ~ServerCall() override { counter_->Remove(); }
 
-  // Starts the handler on an executor thread (and, for bidi calls, the first read).
+  // Starts the handler on an executor thread, which starts the first read of a
+  // bidi call; a call that finds every handler thread busy is refused at once.
   ServerCall* Launch(Handler handler) {
-    if constexpr (kReads) {
-      read_in_flight_ = true;
-      this->StartRead(&read_buffer_);
+    if (!executor_->Submit([this, handler = std::move(handler)]() mutable { Run(std::move(handler)); })) {
+      this->Finish(ServerBusyStatus(executor_->max_threads()));  // OnDone deletes `this`
     }
-    executor_->Submit([this, handler = std::move(handler)]() mutable { Run(std::move(handler)); });
     return this;
   }
 
@@ -413,6 +432,13 @@ class ServerCall final : public Base {
 
  private:
   void Run(Handler handler) {
+    if constexpr (kReads) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        read_in_flight_ = true;
+      }
+      this->StartRead(&read_buffer_);
+    }
     Status status = RunServerCall(server_, context_, [&] { return handler(this); });
     handler = nullptr;  // its captures (readers, writers) go before the call ends
     {
@@ -462,13 +488,14 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
   ~UnaryCall() override { counter_->Remove(); }
 
   UnaryCall* Launch(Handler handler) {
-    executor_->Submit([this, handler = std::move(handler)]() mutable {
+    const bool admitted = executor_->Submit([this, handler = std::move(handler)]() mutable {
       Status status = RunServerCall(server_, context_, [&] { return handler(context_); });
       handler = nullptr;
       grpc::Status final_status = ToGrpcStatus(status, context_.grpc_context());
       executor_->FinishingTask();
       Finish(final_status);  // last touch of `this`
     });
+    if (!admitted) Finish(ServerBusyStatus(executor_->max_threads()));  // OnDone deletes `this`
     return this;
   }
 
@@ -772,8 +799,10 @@ class FlightGrpcService final : public ServiceBase {
 
 class GrpcServerTransport final : public ServerTransport {
  public:
-  GrpcServerTransport(FlightServerBase* server, MemoryPool* pool, Location location)
-      : service_(server, &executor_, &counter_, pool), location_(std::move(location)) {}
+  GrpcServerTransport(FlightServerBase* server, MemoryPool* pool, Location location, int max_handler_threads)
+      : executor_(max_handler_threads),
+        service_(server, &executor_, &counter_, pool),
+        location_(std::move(location)) {}
 
   ~GrpcServerTransport() override { (void)Shutdown(std::nullopt); }
 
@@ -875,7 +904,12 @@ Result<std::unique_ptr<ServerTransport>> MakeGrpcServerTransport(FlightServerBas
   KeepGrpcInitialized();
   // Large messages: see quiver/flight/malloc_tuning.h.
   TuneMallocForLargeMessages();
-  auto transport = std::make_unique<GrpcServerTransport>(server, options.read_options.pool, options.location);
+  if (options.max_handler_threads < 0) {
+    return Status::Invalid("FlightServerOptions::max_handler_threads must be 0 (no limit) or more, not ",
+                           options.max_handler_threads);
+  }
+  auto transport = std::make_unique<GrpcServerTransport>(server, options.read_options.pool, options.location,
+                                                         options.max_handler_threads);
   QUIVER_RETURN_NOT_OK(transport->Start(options));
   return std::unique_ptr<ServerTransport>(std::move(transport));
 }
