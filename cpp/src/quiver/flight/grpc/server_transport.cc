@@ -70,7 +70,12 @@ class CallExecutor {
  public:
   static constexpr std::chrono::seconds kIdleThreadLife{5};
 
-  explicit CallExecutor(int max_threads) : max_threads_(max_threads > 0 ? static_cast<size_t>(max_threads) : 0) {}
+  explicit CallExecutor(int max_threads) : max_threads_(max_threads > 0 ? static_cast<size_t>(max_threads) : 0) {
+    // Publishes the members to the threads that call Submit: gRPC's threads, which
+    // may predate this executor and reach it through gRPC's own synchronization,
+    // invisible to ThreadSanitizer (gRPC is not instrumented); Submit takes this lock.
+    std::lock_guard<std::mutex> lock(mutex_);
+  }
   ~CallExecutor() { Shutdown(); }
 
   size_t max_threads() const { return max_threads_; }
