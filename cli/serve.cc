@@ -54,6 +54,7 @@ struct ServeArgs {
   double grace_seconds = 10;
   int64_t retain_seconds = 300;
   uint64_t max_upload_bytes = 0;
+  int max_handler_threads = flight::FlightServerOptions::kDefaultMaxHandlerThreads;
   std::string compression = "none";
   bool quiet = false;
   bool debug = false;
@@ -310,6 +311,7 @@ Status Serve(const ServeArgs& args, Logger* log) {
   if (!location.ok()) return UsageError("cannot listen there: " + location.status().message());
   flight::FlightServerOptions server_options(*location);
   QUIVER_RETURN_NOT_OK(AddGrpcArgs(args.grpc_args, &server_options));
+  server_options.max_handler_threads = args.max_handler_threads;
   // No gRPC message limit from --max-upload-bytes: gRPC refusing an oversize message
   // fails the call mid-stream, which the handler may see as a clean end of the upload
   // (the end of the reads races with the cancellation) and commit the batches before
@@ -422,6 +424,11 @@ CommandRunner AddServeCommand(CLI::App* app) {
   serve->add_option("--max-upload-bytes", args->max_upload_bytes,
                     "Refuse uploads larger than this (e.g. 512MiB); 0: no limit")
       ->transform(CLI::AsSizeValue(false));
+  serve->add_option("--max-handler-threads", args->max_handler_threads,
+                    "Calls served at once (one thread each); a call beyond them is refused as "
+                    "Unavailable, to retry later. 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   serve->add_option("--grace", args->grace_seconds,
                     "Seconds to let calls in flight finish after SIGINT/SIGTERM")
       ->capture_default_str()

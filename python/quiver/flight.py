@@ -758,7 +758,14 @@ class FlightServerBase:
     """
 
     def __init__(self, location=None, auth_handler=None, tls_certificates=None, verify_client=False,
-                 root_certificates=None, middleware=None):
+                 root_certificates=None, middleware=None, *, max_handler_threads=1024):
+        """max_handler_threads (a Quiver addition): the most calls served at once, each on
+        a thread of its own; a call beyond them is refused with FlightUnavailableError, for
+        the client to retry. 0: no limit."""
+        if isinstance(max_handler_threads, bool) or not isinstance(max_handler_threads, int) \
+                or max_handler_threads < 0:
+            raise ValueError(f"max_handler_threads must be 0 (no limit) or a positive int, "
+                             f"not {max_handler_threads!r}")
         self.__auth_handler = auth_handler
         self.__middleware = dict(middleware or {})
         if "arrow.py_server_middleware" in self.__middleware:
@@ -777,7 +784,7 @@ class FlightServerBase:
         self._quiver_has_auth = auth_handler is not None
         self._quiver_hooks = auth_handler is not None or bool(self.__middleware)
         self.__impl = _f._Server(self)
-        self.__options = (tls_certificates, verify_client, root_certificates)
+        self.__options = (tls_certificates, verify_client, root_certificates, max_handler_threads)
         self.__started = False
         self.__serving = None
         self.__lock = threading.Lock()
@@ -788,12 +795,12 @@ class FlightServerBase:
         with self.__lock:
             if self.__started:
                 return
-            tls_certificates, verify_client, root_certificates = self.__options
+            tls_certificates, verify_client, root_certificates, max_handler_threads = self.__options
             certs = None
             if tls_certificates:
                 certs = [(c.cert, c.key) if hasattr(c, "cert") else tuple(c) for c in tls_certificates]
             self.__impl.init(_location_of(location), certs, bool(verify_client), root_certificates,
-                             self.__header_auth)
+                             self.__header_auth, max_handler_threads)
             self.__started = True
             _LIVE_SERVERS.add(self)
 

@@ -1570,8 +1570,9 @@ void InitFlight(nb::module_& m) {
         new (self) PyServerBox(std::make_shared<PyServer>(owner.ptr()));
       })
       .def("init", [](PyServerBox& s, nb::handle location, nb::handle tls_certificates, bool verify_client,
-                      nb::handle root_certificates, nb::handle header_auth) {
+                      nb::handle root_certificates, nb::handle header_auth, int max_handler_threads) {
         FlightServerOptions options(ToLocation(location));
+        options.max_handler_threads = max_handler_threads;
         if (!header_auth.is_none()) {
           // (key, check_password(user, password) -> bool, token lifetime in seconds)
           nb::tuple spec = nb::cast<nb::tuple>(header_auth);
@@ -1605,7 +1606,8 @@ void InitFlight(nb::module_& m) {
         nb::gil_scoped_release release;
         Check(s.server->Init(options));
       }, nb::arg("location"), nb::arg("tls_certificates") = nb::none(), nb::arg("verify_client") = false,
-         nb::arg("root_certificates") = nb::none(), nb::arg("header_auth") = nb::none())
+         nb::arg("root_certificates") = nb::none(), nb::arg("header_auth") = nb::none(),
+         nb::arg("max_handler_threads") = FlightServerOptions::kDefaultMaxHandlerThreads)
       .def_prop_ro("port", [](PyServerBox& s) { return s.server->port(); })
       .def_prop_ro("location", [](PyServerBox& s) { return Unwrap(s.server->location()); })
       .def("serve", [](PyServerBox& s) {

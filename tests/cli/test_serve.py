@@ -231,3 +231,41 @@ def test_a_corrupt_file_hides_only_its_own_dataset(make_server, tmp_path):
     with pytest.raises(pa.ArrowException, match="broken.arrow"):
         client.do_get(flight.Ticket(b'{"path": "bad", "file": "broken.arrow"}')).read_all()
     assert json.loads(run("action", server.location, "health", check=0).stdout)["status"] == "ok"
+
+
+def test_calls_beyond_max_handler_threads_are_refused_until_one_ends(make_server):
+    server = make_server(None, "--max-handler-threads", "1")
+    holder = flight.connect(server.location)
+    table = pa.table({"x": pa.array([1, 2, 3], type=pa.int64())})
+    # An upload that has sent its first batch and not finished holds the only handler.
+    writer, _ = holder.do_put(flight.FlightDescriptor.for_path("held"), table.schema)
+    writer.write_table(table)
+    other = flight.connect(server.location)
+    import time
+    deadline = time.monotonic() + LIMIT
+    while True:  # the upload's handler may not have started yet
+        try:
+            other.list_actions()
+        except flight.FlightUnavailableError as refused:
+            assert "maximum of 1 calls at once" in str(refused), refused
+            break
+        assert time.monotonic() < deadline, "a second call was never refused"
+        time.sleep(0.05)
+    writer.close()
+    # The handler is free again: calls are served, and the upload was kept.
+    deadline = time.monotonic() + LIMIT
+    while True:
+        try:
+            listing = [f.descriptor.path for f in other.list_flights()]
+            break
+        except flight.FlightUnavailableError:
+            assert time.monotonic() < deadline, "calls were still refused after the held one ended"
+            time.sleep(0.05)
+    assert listing == [[b"held"]]
+    assert server.stop() == 0
+
+
+def test_max_handler_threads_must_not_be_negative(tmp_path):
+    proc = run("serve", "--root", tmp_path / "root", "--port", "0", "--max-handler-threads", "-1", check=None)
+    assert proc.returncode != 0
+    assert "--max-handler-threads" in proc.stderr

@@ -505,3 +505,35 @@ def test_shutdown_with_a_call_in_flight():
     thread.join()
     server.wait()
     assert outcome in ([3], [flight.FlightUnavailableError], [flight.FlightCancelledError])
+
+
+def test_max_handler_threads_refuses_calls_beyond_it_until_one_ends():
+    started = threading.Event()
+    release = threading.Event()
+
+    class HoldingServer(flight.FlightServerBase):
+        def do_action(self, context, action):
+            started.set()
+            release.wait(30)
+            return []
+
+        def list_actions(self, context):
+            return [("hold", "waits until released")]
+
+    with HoldingServer("grpc://127.0.0.1:0", max_handler_threads=1) as server:
+        client = flight.connect(f"grpc://127.0.0.1:{server.port}")
+        held = threading.Thread(target=lambda: list(client.do_action(flight.Action("hold", b""), CALL)))
+        held.start()
+        assert started.wait(30)
+        with pytest.raises(flight.FlightUnavailableError, match="maximum of 1 calls at once"):
+            client.list_actions(CALL)
+        release.set()
+        held.join(30)
+        assert not held.is_alive()
+        assert [a.type for a in client.list_actions(CALL)] == ["hold"]
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "8", True])
+def test_max_handler_threads_must_be_a_non_negative_int(bad):
+    with pytest.raises(ValueError, match="max_handler_threads"):
+        flight.FlightServerBase(max_handler_threads=bad)

@@ -76,7 +76,8 @@ struct QUIVER_EXPORT FlightServerOptions {
   /// own; a call beyond that is refused as UNAVAILABLE (clients see
   /// FlightUnavailableError) instead of starting another thread. 0: no limit.
   /// The default bounds the threads a flood of calls can make the server start.
-  int max_handler_threads = 1024;
+  static constexpr int kDefaultMaxHandlerThreads = 1024;
+  int max_handler_threads = kDefaultMaxHandlerThreads;
   /// gRPC channel arguments for the server, passed through as they are.
   std::vector<std::pair<std::string, std::variant<int, std::string>>> generic_options;
   /// How DoPut and DoExchange decode what clients send.
