@@ -67,15 +67,15 @@ def workloads(quick):
 
     add("get-i64x4-64K", "DoGet 4 x int64, 64K-row batches", MAIN + ["raw", "pa-client/qpy-server",
         "qpy-client/pa-server", "cpp-client/pa-server"])
-    add("put-i64x4-64K", "DoPut 4 x int64, 64K-row batches", MAIN + ["pa-client/qpy-server",
+    add("put-i64x4-64K", "DoPut 4 x int64, 64K-row batches", MAIN + ["raw", "pa-client/qpy-server",
         "qpy-client/pa-server", "cpp-client/pa-server"], mode="put")
     add("get-mixed-64K", "DoGet int64, float64, int64, string", MAIN + ["raw"],
         columns="int64,float64,int64,string")
-    add("put-mixed-64K", "DoPut int64, float64, int64, string", MAIN, mode="put",
+    add("put-mixed-64K", "DoPut int64, float64, int64, string", MAIN + ["raw"], mode="put",
         columns="int64,float64,int64,string")
     add("get-i64x4-8K", "DoGet 4 x int64, 8K-row batches", MAIN + ["raw"], records=mid, batch=8192)
     add("get-i64x4-1K", "DoGet 4 x int64, 1K-row batches", MAIN + ["raw"], records=small, batch=1024)
-    add("put-i64x4-1K", "DoPut 4 x int64, 1K-row batches", MAIN, mode="put", records=small, batch=1024)
+    add("put-i64x4-1K", "DoPut 4 x int64, 1K-row batches", MAIN + ["raw"], mode="put", records=small, batch=1024)
     add("get-i64x4-64K-2s", "DoGet 2 streams (same total bytes)", MAIN + ["raw"], records=big // 2, streams=2)
     add("get-i64x4-64K-4s", "DoGet 4 streams (same total bytes)", MAIN + ["raw"], records=big // 4, streams=4)
     add("get-i64x4-64K-unix", "DoGet over a Unix socket", MAIN + ["raw"], transport="unix")

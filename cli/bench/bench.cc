@@ -14,7 +14,8 @@
 // batches/s, p50/p95/p99 of GetFlightInfo and DoAction("ping") round trips (µs),
 // peak RSS and CPU seconds per GB (user + sys, getrusage for this process, /proc
 // for a child server). --raw-grpc streams the same bytes in the same message sizes
-// over plain gRPC (the ceiling) and times a raw one-byte round trip.
+// over plain gRPC (the ceiling; with --test-put, uploads them) and times a raw
+// one-byte round trip.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -381,6 +382,9 @@ Result<StreamTotals> RunStream(const std::string& location, const BenchArgs& arg
 Result<json> RunClient(BenchArgs args) {
   std::unique_ptr<RunningServer> server;
   std::optional<TlsFiles> tls_files;
+  if (args.raw_grpc && args.exchange) {
+    return UsageError("--raw-grpc has a DoGet and a DoPut (--test-put) ceiling, not a DoExchange one");
+  }
   std::string location = args.server;
   std::string root_certs;
   if (!args.tls_root_certs.empty()) {
@@ -414,7 +418,7 @@ Result<json> RunClient(BenchArgs args) {
   workload.generator = args.generator;
   QUIVER_ASSIGN_OR_RAISE(auto types, bench::ParseColumns(args.columns));
   const int64_t row_width = bench::RowWidth(types);
-  const std::string mode = args.raw_grpc ? "raw-grpc" : args.exchange ? "exchange" : args.test_put ? "put" : "get";
+  const std::string mode = args.raw_grpc ? (args.test_put ? "raw-grpc-put" : "raw-grpc") : args.exchange ? "exchange" : args.test_put ? "put" : "get";
   const std::string transport = args.tls || location.rfind("grpc+tls", 0) == 0 ? "tls"
                                 : location.rfind("grpc+unix", 0) == 0       ? "unix"
                                                                             : "tcp";
@@ -450,7 +454,8 @@ Result<json> RunClient(BenchArgs args) {
       std::vector<std::thread> threads;
       for (size_t i = 0; i < results.size(); ++i) {
         threads.emplace_back([&, i] {
-          auto r = bench::RawGrpcStream(location, message_bytes, count);
+          auto r = args.test_put ? bench::RawGrpcUpload(location, message_bytes, count)
+                                 : bench::RawGrpcStream(location, message_bytes, count);
           if (r.ok()) results[i] = *r; else statuses[i] = r.status();
         });
       }

@@ -16,6 +16,7 @@ namespace {
 
 constexpr const char* kStreamMethod = "/quiver.bench.Raw/Stream";
 constexpr const char* kPingMethod = "/quiver.bench.Raw/Ping";
+constexpr const char* kUploadMethod = "/quiver.bench.Raw/Upload";
 
 std::string ToTarget(const std::string& location) {
   const std::string tcp = "grpc+tcp://";
@@ -57,14 +58,28 @@ class PayloadPool {
 class RawReactor : public grpc::ServerGenericBidiReactor {
  public:
   RawReactor(grpc::GenericCallbackServerContext* context, PayloadPool* pool)
-      : ping_(context->method() == kPingMethod), pool_(pool) {
-    if (!ping_ && context->method() != kStreamMethod) {
+      : ping_(context->method() == kPingMethod), upload_(context->method() == kUploadMethod), pool_(pool) {
+    if (!ping_ && !upload_ && context->method() != kStreamMethod) {
       Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "unknown method " + context->method()));
       return;
     }
     StartRead(&request_);
   }
   void OnReadDone(bool ok) override {
+    if (upload_) {
+      // Counted on gRPC's thread as it arrives: no hand-off to another thread.
+      if (ok) {
+        uploaded_bytes_ += static_cast<long long>(request_.Length());
+        ++uploaded_messages_;
+        request_.Clear();
+        StartRead(&request_);
+        return;
+      }
+      grpc::Slice slice(std::to_string(uploaded_bytes_) + " " + std::to_string(uploaded_messages_));
+      reply_ = grpc::ByteBuffer(&slice, 1);
+      StartWriteAndFinish(&reply_, grpc::WriteOptions(), grpc::Status::OK);
+      return;
+    }
     if (!ok) {
       if (!started_) Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request"));
       return;
@@ -112,6 +127,9 @@ class RawReactor : public grpc::ServerGenericBidiReactor {
   }
 
   bool ping_;
+  bool upload_;
+  long long uploaded_bytes_ = 0;
+  long long uploaded_messages_ = 0;
   bool started_ = false;
   PayloadPool* pool_;
   grpc::ByteBuffer request_;
@@ -229,6 +247,65 @@ Result<RawStreamResult> RawGrpcStream(const std::string& location, int64_t messa
   if (!finished) return Status::IOError("raw gRPC stream: the completion queue shut down early");
   if (!status.ok()) return Status::IOError("raw gRPC stream failed: ", status.error_message());
   return result;
+}
+
+// The upload mirror of RawGrpcStream, written as Quiver's client writes a DoPut:
+// one message in flight, from this thread's own completion queue.
+Result<RawStreamResult> RawGrpcUpload(const std::string& location, int64_t message_bytes, int64_t count) {
+  auto channel = MakeChannel(location);
+  grpc::GenericStub stub(channel);
+  PayloadPool payload;
+  const uint8_t* data = payload.Get(static_cast<size_t>(message_bytes));
+  void* const kStart = reinterpret_cast<void*>(1);
+  void* const kWrite = reinterpret_cast<void*>(2);
+  void* const kWritesDone = reinterpret_cast<void*>(3);
+  void* const kRead = reinterpret_cast<void*>(4);
+  void* const kFinish = reinterpret_cast<void*>(5);
+
+  grpc::ClientContext context;
+  grpc::CompletionQueue queue;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(&context, kUploadMethod, &queue);
+  call->StartCall(kStart);
+  int64_t left = count;
+  grpc::ByteBuffer message;
+  grpc::ByteBuffer reply;
+  grpc::Status status;
+  bool finished = false;
+  bool failed = false;
+  void* tag = nullptr;
+  bool ok = false;
+  while (!finished && queue.Next(&tag, &ok)) {
+    if (tag == kStart || tag == kWrite) {
+      if (!ok) failed = true;
+      if (!failed && left > 0) {
+        --left;
+        grpc::Slice slice(const_cast<uint8_t*>(data), static_cast<size_t>(message_bytes), grpc::Slice::STATIC_SLICE);
+        message = grpc::ByteBuffer(&slice, 1);
+        call->Write(message, kWrite);
+      } else {
+        call->WritesDone(kWritesDone);
+      }
+    } else if (tag == kWritesDone) {
+      call->Read(&reply, kRead);
+    } else if (tag == kRead) {
+      call->Finish(&status, kFinish);
+    } else if (tag == kFinish) {
+      finished = true;
+    }
+  }
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  if (!finished) return Status::IOError("raw gRPC upload: the completion queue shut down early");
+  if (!status.ok()) return Status::IOError("raw gRPC upload failed: ", status.error_message());
+  long long bytes = -1;
+  long long messages = -1;
+  if (failed || std::sscanf(ByteBufferText(reply).c_str(), "%lld %lld", &bytes, &messages) != 2 ||
+      bytes != message_bytes * count || messages != count) {
+    return Status::IOError("raw gRPC upload: the server counted ", bytes, " bytes in ", messages,
+                           " messages, not ", message_bytes * count, " in ", count);
+  }
+  return RawStreamResult{bytes, messages};
 }
 
 Result<std::vector<double>> RawGrpcPings(const std::string& location, int calls) {

@@ -6,6 +6,9 @@
 // The protocol (service "quiver.bench.Raw", messages are raw bytes):
 //   /quiver.bench.Raw/Stream   request "MESSAGE_BYTES COUNT" (decimal text); the
 //                              server answers COUNT messages of MESSAGE_BYTES bytes
+//   /quiver.bench.Raw/Upload   the client sends messages until it half-closes; the
+//                              server counts them as they arrive (on gRPC's thread)
+//                              and answers "BYTES MESSAGES" (decimal text)
 //   /quiver.bench.Raw/Ping     one byte in, one byte out (the round-trip floor)
 // Only this file and grpc_ceiling.cc see gRPC.
 #pragma once
@@ -39,6 +42,10 @@ struct RawStreamResult {
 /// One stream on its own channel: asks `location` for `count` messages of
 /// `message_bytes` and receives them.
 Result<RawStreamResult> RawGrpcStream(const std::string& location, int64_t message_bytes, int64_t count);
+
+/// One upload on its own channel: sends `count` messages of `message_bytes`;
+/// fails unless the server counted exactly those.
+Result<RawStreamResult> RawGrpcUpload(const std::string& location, int64_t message_bytes, int64_t count);
 
 /// `calls` sequential Ping round trips on one channel; the latency of each, in µs.
 Result<std::vector<double>> RawGrpcPings(const std::string& location, int calls);
