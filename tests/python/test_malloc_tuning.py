@@ -40,7 +40,7 @@ PROBE = textwrap.dedent(
 def probe(**env_changes):
     env = {k: v for k, v in os.environ.items()
            if k not in ("QUIVER_MALLOC_TUNING", "GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_",
-                        "MALLOC_TRIM_THRESHOLD_")}
+                        "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX")}
     env.update(env_changes)
     result = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
                             text=True, timeout=60)
@@ -62,3 +62,8 @@ def test_the_users_glibc_tunables_win():
 
 def test_the_users_malloc_environment_variables_win():
     assert probe(MALLOC_MMAP_THRESHOLD_="1048576") == "mmapped"
+
+
+def test_the_users_arena_setting_means_the_user_chose():
+    assert probe(MALLOC_ARENA_MAX="4") == "mmapped"
+    assert probe(GLIBC_TUNABLES="glibc.malloc.arena_max=4") == "mmapped"

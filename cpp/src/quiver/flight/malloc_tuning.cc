@@ -16,6 +16,8 @@ namespace {
 constexpr int kMmapThreshold = 32 << 20;
 // Free memory at the top of a heap kept for reuse before it is given back.
 constexpr int kTrimThreshold = 64 << 20;
+// Every thread allocates from the same arena (see malloc_tuning.h).
+constexpr int kArenaMax = 1;
 
 bool EnvironmentSet(const char* name) {
   const char* value = std::getenv(name);
@@ -30,10 +32,14 @@ bool LeaveMallocAlone() {
       return true;
     }
   }
-  if (EnvironmentSet("MALLOC_MMAP_THRESHOLD_") || EnvironmentSet("MALLOC_TRIM_THRESHOLD_")) return true;
+  if (EnvironmentSet("MALLOC_MMAP_THRESHOLD_") || EnvironmentSet("MALLOC_TRIM_THRESHOLD_") ||
+      EnvironmentSet("MALLOC_ARENA_MAX")) {
+    return true;
+  }
   if (const char* tunables = std::getenv("GLIBC_TUNABLES")) {
     if (std::strstr(tunables, "glibc.malloc.mmap_threshold") != nullptr ||
-        std::strstr(tunables, "glibc.malloc.trim_threshold") != nullptr) {
+        std::strstr(tunables, "glibc.malloc.trim_threshold") != nullptr ||
+        std::strstr(tunables, "glibc.malloc.arena_max") != nullptr) {
       return true;
     }
   }
@@ -45,7 +51,8 @@ bool ApplyOnce() {
   if (LeaveMallocAlone()) return false;
   // Setting either limit also stops glibc from moving the mmap threshold by
   // itself, so both are set.
-  return mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1;
+  return mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1 &&
+         mallopt(M_ARENA_MAX, kArenaMax) == 1;
 #else
   return false;
 #endif

@@ -709,9 +709,10 @@ class GrpcClientTransport final : public ClientTransport {
 
 Result<std::unique_ptr<ClientTransport>> MakeGrpcClientTransport(const Location& location,
                                                                  const FlightClientOptions& options) {
-  KeepGrpcInitialized();
-  // Large messages: see quiver/flight/malloc_tuning.h.
+  // Large messages: see quiver/flight/malloc_tuning.h. Before gRPC starts its
+  // threads, so that they share malloc's one arena with the rest.
   TuneMallocForLargeMessages();
+  KeepGrpcInitialized();
   const std::string& scheme = location.scheme();
   std::string target;
   std::shared_ptr<grpc::ChannelCredentials> credentials;

@@ -906,9 +906,10 @@ class GrpcServerTransport final : public ServerTransport {
 
 Result<std::unique_ptr<ServerTransport>> MakeGrpcServerTransport(FlightServerBase* server,
                                                                  const FlightServerOptions& options) {
-  KeepGrpcInitialized();
-  // Large messages: see quiver/flight/malloc_tuning.h.
+  // Large messages: see quiver/flight/malloc_tuning.h. Before gRPC starts its
+  // threads, so that they share malloc's one arena with the rest.
   TuneMallocForLargeMessages();
+  KeepGrpcInitialized();
   if (options.max_handler_threads < 0) {
     return Status::Invalid("FlightServerOptions::max_handler_threads must be 0 (no limit) or more, not ",
                            options.max_handler_threads);
