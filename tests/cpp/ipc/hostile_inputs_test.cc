@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "quiver/fbs/File_generated.h"
 #include "quiver/fbs/Message_generated.h"
 #include "quiver/fbs/Schema_generated.h"
 #include "quiver/io.h"
@@ -173,9 +174,34 @@ FieldMaker NestedLists(int depth) {
 }
 
 TEST(HostileIpc, NestingDepthTenThousandIsRefusedWithoutRecursingThroughIt) {
-  // The verifier stops at its depth limit; nothing recurses 10,000 levels.
+  // The verifier stops at its depth limit, and the error names the cause: the
+  // fields are walked without recursion to find it. Nothing recurses 10,000 levels.
   EXPECT_THAT(Decode({{SchemaMessage({NestedLists(10000)}), nullptr}}),
-              StatusIs(StatusCode::Invalid, HasSubstr("nested deeper than")));
+              StatusIs(StatusCode::Invalid, AllOf(HasSubstr("schema nests fields more than 125 deep (depth > 125)"),
+                                                  HasSubstr("max_recursion_depth"))));
+}
+
+// An IPC file with no batches whose footer holds a schema of the given fields.
+std::shared_ptr<Buffer> FileWithSchema(const std::vector<FieldMaker>& makers) {
+  FBB fbb;
+  std::vector<flatbuffers::Offset<fb::Field>> fields;
+  for (const auto& make : makers) fields.push_back(make(fbb));
+  auto schema = fb::CreateSchema(fbb, fb::Endianness::Little, fbb.CreateVector(fields));
+  fbb.Finish(fb::CreateFooter(fbb, fb::MetadataVersion::V5, schema));
+  std::vector<uint8_t> bytes = {'A', 'R', 'R', 'O', 'W', '1', 0, 0};
+  bytes.insert(bytes.end(), fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+  Put(bytes, static_cast<int32_t>(fbb.GetSize()));
+  for (char c : std::string("ARROW1")) bytes.push_back(static_cast<uint8_t>(c));
+  return Aligned(bytes.data(), bytes.size());
+}
+
+TEST(HostileIpc, AFileFooterNestedTenThousandDeepIsRefusedByItsDepth) {
+  auto opened = RecordBatchFileReader::Open(std::make_shared<io::BufferReader>(FileWithSchema({NestedLists(10000)})));
+  EXPECT_THAT(opened.status(), StatusIs(StatusCode::Invalid, HasSubstr("Footer flatbuffer's schema nests fields "
+                                                                       "more than 125 deep")));
+  // The same file with a shallow schema opens: the helper makes valid files.
+  EXPECT_OK(RecordBatchFileReader::Open(std::make_shared<io::BufferReader>(FileWithSchema({NestedLists(3)})))
+                .status());
 }
 
 TEST(HostileIpc, NestingBeyondTheReadLimitIsRefusedByName) {
@@ -336,6 +362,12 @@ TEST(HostileIpc, FlatbufferTableDedupBombIsRefused) {
   auto schema = SchemaMessage({DedupBomb(1000, 3)});
   EXPECT_LT(schema->size(), 16 * 1024);
   EXPECT_THAT(Decode({{schema, nullptr}}), StatusIs(StatusCode::Invalid, HasSubstr("more than")));
+}
+
+TEST(HostileIpc, ADeepDedupBombIsRefusedByItsDepthWithoutWalkingEveryPath) {
+  // 2^200 paths through 200 shared levels: finding the depth follows one of them.
+  EXPECT_THAT(Decode({{SchemaMessage({DedupBomb(2, 200)}), nullptr}}),
+              StatusIs(StatusCode::Invalid, HasSubstr("(depth > 125)")));
 }
 
 TEST(HostileIpc, SharedFieldTablesUnderTheVerifierBudgetAreRefusedToo) {

@@ -6,6 +6,7 @@
 #include "quiver/fbs/File_generated.h"
 #include "quiver/fbs/Message_generated.h"
 #include "quiver/fbs/Schema_generated.h"
+#include "quiver/ipc/schema_depth_internal.h"
 
 namespace quiver::ipc::internal {
 
@@ -19,8 +20,12 @@ namespace {
 constexpr flatbuffers::uoffset_t kMaxVerifierDepth = 128;
 constexpr flatbuffers::uoffset_t kMaxVerifierTables = 1u << 20;
 
+// A field nested this deep puts its tables past kMaxVerifierDepth: the root
+// (Message or Footer), the Schema, then one table per level and the leaf's type.
+constexpr int kMaxVerifiableFieldDepth = static_cast<int>(kMaxVerifierDepth) - 3;
+
 template <typename Verify>
-Status VerifyFlatbuffer(const Buffer& bytes, const char* what, Verify verify) {
+Status VerifyFlatbuffer(const Buffer& bytes, const char* what, SchemaRoot schema_root, Verify verify) {
   if (bytes.size() < 8) {
     return Status::Invalid("expected a ", what, " flatbuffer of at least 8 bytes but found ", bytes.size());
   }
@@ -30,7 +35,17 @@ Status VerifyFlatbuffer(const Buffer& bytes, const char* what, Verify verify) {
   flatbuffers::Verifier verifier(bytes.data(), static_cast<size_t>(bytes.size()), kMaxVerifierDepth,
                                  kMaxVerifierTables);
   if (!verify(verifier)) {
-    // The verifier does not say which rule failed; these are all it checks.
+    // The verifier does not say which rule failed. Fields nested too deep are the
+    // commonest hostile schema: look for that cause by walking the fields ourselves.
+    const std::optional<int> depth = RawSchemaFieldDepth(bytes.data(), static_cast<size_t>(bytes.size()),
+                                                         schema_root, kMaxVerifiableFieldDepth, kMaxVerifierTables);
+    if (depth.has_value() && *depth > kMaxVerifiableFieldDepth) {
+      return Status::Invalid("the ", what, " flatbuffer's schema nests fields more than ", kMaxVerifiableFieldDepth,
+                             " deep (depth > ", kMaxVerifiableFieldDepth, "), past the flatbuffer verifier's limit of ",
+                             kMaxVerifierDepth, " tables; schemas are read up to IpcReadOptions::max_recursion_depth ",
+                             "levels (64 by default)");
+    }
+    // Otherwise, these are all it checks.
     return Status::Invalid("the ", what, " flatbuffer is malformed (failed verification: a table, vector or ",
                            "string lies outside its ", bytes.size(), " bytes or is misaligned, tables are nested ",
                            "deeper than ", kMaxVerifierDepth, ", or it holds more than ", kMaxVerifierTables,
@@ -391,7 +406,7 @@ Result<RecordBatchSpec> ParseRecordBatchTable(const fb::RecordBatch* rb) {
 }
 
 const fb::Message* VerifiedMessage(const Buffer& metadata, Status* status) {
-  *status = VerifyFlatbuffer(metadata, "Message", [](flatbuffers::Verifier& v) {
+  *status = VerifyFlatbuffer(metadata, "Message", SchemaRoot::kMessage, [](flatbuffers::Verifier& v) {
     return v.VerifyBuffer<fb::Message>(nullptr);
   });
   return status->ok() ? flatbuffers::GetRoot<fb::Message>(metadata.data()) : nullptr;
@@ -730,7 +745,7 @@ Result<std::shared_ptr<Buffer>> BuildDictionaryBatchMessage(const DictionaryBatc
 }
 
 Result<Footer> ParseFooter(const Buffer& footer_bytes, const IpcReadOptions& options) {
-  QUIVER_RETURN_NOT_OK(VerifyFlatbuffer(footer_bytes, "Footer", [](flatbuffers::Verifier& v) {
+  QUIVER_RETURN_NOT_OK(VerifyFlatbuffer(footer_bytes, "Footer", SchemaRoot::kFooter, [](flatbuffers::Verifier& v) {
     return v.VerifyBuffer<fb::Footer>(nullptr);
   }));
   const fb::Footer* f = flatbuffers::GetRoot<fb::Footer>(footer_bytes.data());
