@@ -173,6 +173,18 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& location) {
   return grpc::CreateCustomChannel(ToTarget(location), grpc::InsecureChannelCredentials(), args);
 }
 
+// Drains the completion queue of a call that is over, and says how the call ended.
+Status EndCall(grpc::CompletionQueue& queue, bool finished, const grpc::Status& status, const char* what) {
+  queue.Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue.Next(&tag, &ok)) {
+  }
+  if (!finished) return Status::IOError("raw gRPC ", what, ": the completion queue shut down early");
+  if (!status.ok()) return Status::IOError("raw gRPC ", what, " failed: ", status.error_message());
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RawGrpcServer>> StartRawGrpcServer(int port, const std::string& unix_path) {
@@ -241,11 +253,7 @@ Result<RawStreamResult> RawGrpcStream(const std::string& location, int64_t messa
       finished = true;
     }
   }
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  if (!finished) return Status::IOError("raw gRPC stream: the completion queue shut down early");
-  if (!status.ok()) return Status::IOError("raw gRPC stream failed: ", status.error_message());
+  QUIVER_RETURN_NOT_OK(EndCall(queue, finished, status, "stream"));
   return result;
 }
 
@@ -293,11 +301,7 @@ Result<RawStreamResult> RawGrpcUpload(const std::string& location, int64_t messa
       finished = true;
     }
   }
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  if (!finished) return Status::IOError("raw gRPC upload: the completion queue shut down early");
-  if (!status.ok()) return Status::IOError("raw gRPC upload failed: ", status.error_message());
+  QUIVER_RETURN_NOT_OK(EndCall(queue, finished, status, "upload"));
   long long bytes = -1;
   long long messages = -1;
   if (failed || std::sscanf(ByteBufferText(reply).c_str(), "%lld %lld", &bytes, &messages) != 2 ||
