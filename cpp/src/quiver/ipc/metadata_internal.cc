@@ -43,7 +43,7 @@ Status VerifyFlatbuffer(const Buffer& bytes, const char* what, SchemaRoot schema
       return Status::Invalid("the ", what, " flatbuffer's schema nests fields more than ", kMaxVerifiableFieldDepth,
                              " deep (depth > ", kMaxVerifiableFieldDepth, "), past the flatbuffer verifier's limit of ",
                              kMaxVerifierDepth, " tables; schemas are read up to IpcReadOptions::max_recursion_depth ",
-                             "levels (64 by default)");
+                             "levels (", IpcReadOptions::Defaults().max_recursion_depth, " by default)");
     }
     // Otherwise, these are all it checks.
     return Status::Invalid("the ", what, " flatbuffer is malformed (failed verification: a table, vector or ",
